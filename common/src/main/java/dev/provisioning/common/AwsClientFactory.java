@@ -1,0 +1,115 @@
+package dev.provisioning.common;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+
+/**
+ * Builds every synchronous AWS client of a process the same way: explicit region, endpoint
+ * override for emulators, call and attempt timeouts, standard retries, and one shared HTTP client.
+ *
+ * <p>The factory owns the HTTP client; clients built from it share it, so close the factory only
+ * after them. Build it once per process (static initialisation or a handler constructor), never
+ * per invocation.
+ */
+public final class AwsClientFactory implements AutoCloseable {
+
+    private final AwsSettings settings;
+    private final SdkHttpClient httpClient;
+    private final AwsCredentialsProvider credentials;
+    private final int maxAttempts;
+
+    private AwsClientFactory(Builder builder) {
+        this.settings = builder.settings;
+        this.credentials = builder.credentials;
+        this.maxAttempts = builder.maxAttempts;
+        this.httpClient = UrlConnectionHttpClient.builder()
+                .connectionTimeout(builder.connectionTimeout)
+                .socketTimeout(settings.apiCallAttemptTimeout())
+                .build();
+    }
+
+    /** A factory for a Lambda function: credentials from the environment Lambda sets, no file look-ups. */
+    public static AwsClientFactory forLambda(AwsSettings settings) {
+        return builder(settings)
+                .credentials(EnvironmentVariableCredentialsProvider.create())
+                .build();
+    }
+
+    public static Builder builder(AwsSettings settings) {
+        return new Builder(settings);
+    }
+
+    /**
+     * Configures and builds a client, e.g. {@code factory.build(SqsClient.builder(), "SQS")}.
+     *
+     * @param serviceId the SDK service id whose {@code AWS_ENDPOINT_URL_<ID>} override applies
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String serviceId) {
+        builder.region(settings.region())
+                .credentialsProvider(credentials)
+                .httpClient(httpClient)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(settings.apiCallTimeout())
+                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(maxAttempts)
+                                .build())
+                        .build());
+        settings.endpointFor(serviceId).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** The shared HTTP client, for the rare non-AWS call a function makes (e.g. the user service). */
+    public SdkHttpClient httpClient() {
+        return httpClient;
+    }
+
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        httpClient.close();
+    }
+
+    /** Options of an {@link AwsClientFactory}. */
+    public static final class Builder {
+        private final AwsSettings settings;
+        private AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        private Duration connectionTimeout = Duration.ofSeconds(1);
+        private int maxAttempts = 3;
+
+        private Builder(AwsSettings settings) {
+            this.settings = settings;
+        }
+
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /** SDK attempts per call, first attempt included. */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public AwsClientFactory build() {
+            return new AwsClientFactory(this);
+        }
+    }
+}

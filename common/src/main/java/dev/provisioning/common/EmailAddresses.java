@@ -1,0 +1,52 @@
+package dev.provisioning.common;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Email address checks and the redaction used wherever an address would otherwise reach a log:
+ * logs carry {@link #fingerprint(String)}, never the address.
+ */
+public final class EmailAddresses {
+
+    private EmailAddresses() {}
+
+    /**
+     * A deliberately modest syntax check: one {@code @}, a non-empty local part, a dotted domain,
+     * no whitespace or control characters. SES is the authority on deliverability; this only keeps
+     * obvious garbage (and header injection) away from it.
+     */
+    public static boolean isPlausible(String address) {
+        if (address == null || address.length() > UserConfirmedCodec.MAX_EMAIL_LENGTH) {
+            return false;
+        }
+        int at = address.indexOf('@');
+        if (at <= 0 || at != address.lastIndexOf('@') || at == address.length() - 1) {
+            return false;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '<' || c == '>' || c == ',') {
+                return false;
+            }
+        }
+        String domain = address.substring(at + 1);
+        return domain.indexOf('.') > 0 && !domain.endsWith(".") && !domain.contains("..");
+    }
+
+    /** A short, stable, non-reversible tag for an address, to correlate log lines without PII. */
+    public static String fingerprint(String address) {
+        if (address == null) {
+            return "none";
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(address.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

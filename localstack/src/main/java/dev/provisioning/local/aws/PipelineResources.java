@@ -1,0 +1,99 @@
+package dev.provisioning.local.aws;
+
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The pipeline's resources on a local AWS, shaped like the infra stack's: the queue with its
+ * dead-letter queue and redrive policy, the accounts table, the verified SES sender.
+ *
+ * @param queueUrl the provisioning queue
+ * @param queueArn its ARN
+ * @param deadLetterQueueUrl the dead-letter queue
+ * @param tableName the accounts table
+ * @param senderAddress the verified SES identity
+ * @param maxReceiveCount deliveries before the queue moves a message to the DLQ
+ * @param visibilityTimeout the queue's visibility timeout
+ */
+public record PipelineResources(
+        String queueUrl,
+        String queueArn,
+        String deadLetterQueueUrl,
+        String tableName,
+        String senderAddress,
+        int maxReceiveCount,
+        Duration visibilityTimeout) {
+
+    /** Names and settings of the resources to create. */
+    public record Spec(
+            String queueName,
+            String tableName,
+            String senderAddress,
+            int maxReceiveCount,
+            Duration visibilityTimeout) {
+
+        public static Spec defaults() {
+            return new Spec("provisioning", "accounts", "welcome@example.com", 5, Duration.ofSeconds(30));
+        }
+
+        public Spec withVisibilityTimeout(Duration timeout) {
+            return new Spec(queueName, tableName, senderAddress, maxReceiveCount, timeout);
+        }
+    }
+
+    public static PipelineResources create(LocalAws aws, Spec spec) {
+        SqsClient sqs = aws.sqs();
+        String dlqUrl = sqs.createQueue(b -> b.queueName(spec.queueName() + "-dlq")
+                        .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")))
+                .queueUrl();
+        String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + spec.maxReceiveCount()
+                + "\"}";
+        String queueUrl = sqs.createQueue(b -> b.queueName(spec.queueName())
+                        .attributes(Map.of(
+                                QueueAttributeName.REDRIVE_POLICY, redrive,
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                        Long.toString(spec.visibilityTimeout().toSeconds()))))
+                .queueUrl();
+        String queueArn = sqs.getQueueAttributes(
+                        b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+
+        createAccountsTable(aws.dynamoDb(), spec.tableName());
+        aws.ses().verifyEmailIdentity(b -> b.emailAddress(spec.senderAddress()));
+        return new PipelineResources(
+                queueUrl,
+                queueArn,
+                dlqUrl,
+                spec.tableName(),
+                spec.senderAddress(),
+                spec.maxReceiveCount(),
+                spec.visibilityTimeout());
+    }
+
+    /** The same key schema as the infra stack's table: partition key {@code accountId}. */
+    static void createAccountsTable(DynamoDbClient dynamoDb, String tableName) {
+        dynamoDb.createTable(b -> b.tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("accountId")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("accountId")
+                        .keyType(KeyType.HASH)
+                        .build()));
+        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+    }
+}

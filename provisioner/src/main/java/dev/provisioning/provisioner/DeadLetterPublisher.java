@@ -1,0 +1,68 @@
+package dev.provisioning.provisioner;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * Sends a permanently failed message to the dead-letter queue at once, with the body unchanged
+ * and the reason attached as message attributes, so an operator sees why without a log search.
+ */
+final class DeadLetterPublisher {
+
+    static final String REASON = "failure.reason";
+    static final String ERROR_CLASS = "failure.class";
+    static final String MESSAGE = "failure.message";
+    static final String FIRST_FAILED_AT = "failure.firstFailedAt";
+    static final String SOURCE_MESSAGE_ID = "source.messageId";
+    static final String RECEIVE_COUNT = "source.receiveCount";
+
+    /** SQS allows 10 attributes per message; keep room for the producer's own. */
+    private static final int MAX_MESSAGE_LENGTH = 1024;
+
+    private final SqsClient sqs;
+    private final String deadLetterQueueUrl;
+
+    DeadLetterPublisher(SqsClient sqs, String deadLetterQueueUrl) {
+        this.sqs = sqs;
+        this.deadLetterQueueUrl = deadLetterQueueUrl;
+    }
+
+    void publish(SQSMessage message, FailureClassifier.Failure failure, Instant now) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        if (message.getMessageAttributes() != null) {
+            message.getMessageAttributes().forEach((name, value) -> {
+                if (value.getStringValue() != null && attributes.size() < 4) {
+                    attributes.put(name, text(value.getDataType(), value.getStringValue()));
+                }
+            });
+        }
+        attributes.put(REASON, text("String", failure.reason()));
+        attributes.put(ERROR_CLASS, text("String", failure.permanent() ? "PERMANENT" : "TRANSIENT"));
+        attributes.put(MESSAGE, text("String", truncate(failure.message())));
+        attributes.put(FIRST_FAILED_AT, text("String", now.toString()));
+        attributes.put(SOURCE_MESSAGE_ID, text("String", message.getMessageId()));
+        attributes.put(RECEIVE_COUNT, text("Number", String.valueOf(BatchProcessor.receiveCount(message))));
+        String body = message.getBody() == null || message.getBody().isEmpty() ? " " : message.getBody();
+        sqs.sendMessage(SendMessageRequest.builder()
+                .queueUrl(deadLetterQueueUrl)
+                .messageBody(body)
+                .messageAttributes(attributes)
+                .build());
+    }
+
+    private static MessageAttributeValue text(String type, String value) {
+        return MessageAttributeValue.builder()
+                .dataType(type)
+                .stringValue(value == null || value.isEmpty() ? "-" : value)
+                .build();
+    }
+
+    private static String truncate(String value) {
+        return value.length() <= MAX_MESSAGE_LENGTH ? value : value.substring(0, MAX_MESSAGE_LENGTH);
+    }
+}

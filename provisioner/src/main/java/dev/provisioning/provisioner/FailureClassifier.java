@@ -1,0 +1,74 @@
+package dev.provisioning.provisioner;
+
+import dev.provisioning.common.MalformedMessageException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Splits failures into the two classes the batch processor acts on: permanent (dead-letter now,
+ * never retry) and transient (retry with backoff until the queue's redrive policy gives up).
+ *
+ * <p>When unsure, transient: a retry costs a delay, a wrong permanent verdict costs a manual
+ * redrive. Configuration errors (access denied, missing table) are transient on purpose: they heal
+ * when the wiring is fixed, which is exactly the incident this project exists to survive.
+ */
+final class FailureClassifier {
+
+    /** A classified failure; {@code message} is safe to log and to attach to a DLQ message. */
+    record Failure(boolean permanent, String reason, String message, Duration notBefore) {}
+
+    private static final Set<String> PERMANENT_SERVICE_ERRORS = Set.of(
+            "MessageRejected", "InvalidParameterValue", "ValidationException", "SerializationException");
+
+    private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"',;:]+@[^\\s@<>\"',;:]+");
+
+    Failure classify(Throwable error) {
+        if (error instanceof MalformedMessageException e) {
+            return new Failure(true, e.reason().name(), e.getMessage(), Duration.ZERO);
+        }
+        if (error instanceof PermanentFailureException e) {
+            return new Failure(true, e.reason(), redact(e.getMessage()), Duration.ZERO);
+        }
+        if (error instanceof TransientFailureException e) {
+            return new Failure(false, e.reason(), redact(e.getMessage()), e.notBefore());
+        }
+        if (error instanceof ApiCallTimeoutException || error instanceof ApiCallAttemptTimeoutException) {
+            return transientFailure("TIMEOUT", error);
+        }
+        if (error instanceof AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (e.isThrottlingException()) {
+                return transientFailure("THROTTLED", error);
+            }
+            if (e.statusCode() >= 500) {
+                return transientFailure("SERVICE_ERROR", error);
+            }
+            if (code != null && PERMANENT_SERVICE_ERRORS.contains(code)) {
+                return new Failure(true, "REJECTED_" + code, describe(error), Duration.ZERO);
+            }
+            return transientFailure("CLIENT_ERROR", error);
+        }
+        if (error instanceof SdkClientException) {
+            return transientFailure("NETWORK", error);
+        }
+        return transientFailure("UNEXPECTED", error);
+    }
+
+    private static Failure transientFailure(String reason, Throwable error) {
+        return new Failure(false, reason, describe(error), Duration.ZERO);
+    }
+
+    private static String describe(Throwable error) {
+        return error.getClass().getSimpleName() + ": " + redact(String.valueOf(error.getMessage()));
+    }
+
+    /** Service messages can quote addresses (SES does); nothing that looks like one leaves here. */
+    static String redact(String message) {
+        return message == null ? "" : EMAIL.matcher(message).replaceAll("<redacted-email>");
+    }
+}

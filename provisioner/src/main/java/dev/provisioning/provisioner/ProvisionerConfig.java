@@ -1,0 +1,59 @@
+package dev.provisioning.provisioner;
+
+import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.ConfigurationException;
+import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.common.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The provisioner's configuration, read once at start-up.
+ *
+ * @param tableName the accounts table ({@code TABLE_NAME})
+ * @param senderAddress the verified SES identity welcome emails come from ({@code SENDER_ADDRESS})
+ * @param queueUrl the queue this function consumes, for visibility backoff ({@code QUEUE_URL})
+ * @param deadLetterQueueUrl where permanent failures go at once ({@code DLQ_URL})
+ * @param backoffBase first retry delay before jitter ({@code BACKOFF_BASE_SECONDS})
+ * @param backoffCap largest retry delay ({@code BACKOFF_CAP_SECONDS})
+ * @param emailClaimLease how long a claimed, unconfirmed send blocks another ({@code EMAIL_CLAIM_LEASE_SECONDS})
+ * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
+ * @param userServiceApiKey optional API key header for it ({@code USER_SERVICE_API_KEY})
+ * @param aws region and endpoints of the AWS clients
+ */
+public record ProvisionerConfig(
+        String tableName,
+        String senderAddress,
+        String queueUrl,
+        String deadLetterQueueUrl,
+        Duration backoffBase,
+        Duration backoffCap,
+        Duration emailClaimLease,
+        Optional<URI> userServiceUrl,
+        Optional<String> userServiceApiKey,
+        AwsSettings aws) {
+
+    static ProvisionerConfig from(Settings settings) {
+        String sender = settings.required("SENDER_ADDRESS", "the verified SES identity welcome emails are sent from");
+        if (!EmailAddresses.isPlausible(sender)) {
+            throw new ConfigurationException("Environment variable SENDER_ADDRESS is not an email address");
+        }
+        Duration base = settings.seconds("BACKOFF_BASE_SECONDS", Duration.ofSeconds(2), Duration.ZERO);
+        Duration cap = settings.seconds("BACKOFF_CAP_SECONDS", Duration.ofSeconds(300), Duration.ZERO);
+        if (cap.compareTo(Duration.ofHours(12)) > 0) {
+            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most 43200 (SQS's visibility limit)");
+        }
+        return new ProvisionerConfig(
+                settings.required("TABLE_NAME", "the DynamoDB table of accounts"),
+                sender,
+                settings.required("QUEUE_URL", "the URL of the queue this function consumes"),
+                settings.required("DLQ_URL", "the URL of the dead-letter queue"),
+                base,
+                cap,
+                settings.seconds("EMAIL_CLAIM_LEASE_SECONDS", Duration.ofSeconds(60), Duration.ofSeconds(1)),
+                settings.optionalUri("USER_SERVICE_URL"),
+                settings.optional("USER_SERVICE_API_KEY"),
+                settings.aws());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.provisioning.provisioner;
+
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.Body;
+import software.amazon.awssdk.services.ses.model.Content;
+import software.amazon.awssdk.services.ses.model.Destination;
+import software.amazon.awssdk.services.ses.model.Message;
+import software.amazon.awssdk.services.ses.model.SendEmailRequest;
+
+/** Sends one welcome email through SES (the v1 {@code ses} API) and returns SES's message id. */
+final class WelcomeEmailSender {
+
+    private final SesClient ses;
+    private final String senderAddress;
+
+    WelcomeEmailSender(SesClient ses, String senderAddress) {
+        this.ses = ses;
+        this.senderAddress = senderAddress;
+    }
+
+    String send(String toAddress, String name) {
+        WelcomeEmail email = WelcomeEmail.forName(name);
+        return ses.sendEmail(SendEmailRequest.builder()
+                        .source(senderAddress)
+                        .destination(Destination.builder().toAddresses(toAddress).build())
+                        .message(Message.builder()
+                                .subject(utf8(email.subject()))
+                                .body(Body.builder()
+                                        .html(utf8(email.html()))
+                                        .text(utf8(email.text()))
+                                        .build())
+                                .build())
+                        .build())
+                .messageId();
+    }
+
+    private static Content utf8(String data) {
+        return Content.builder().charset("UTF-8").data(data).build();
+    }
+}
