@@ -84,7 +84,8 @@ public final class AwsClientFactory implements AutoCloseable {
     /** Options of an {@link AwsClientFactory}. */
     public static final class Builder {
         private final AwsSettings settings;
-        private AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        private AwsCredentialsProvider credentials =
+                DefaultCredentialsProvider.builder().build();
         private Duration connectionTimeout = Duration.ofSeconds(1);
         private int maxAttempts = 3;
 

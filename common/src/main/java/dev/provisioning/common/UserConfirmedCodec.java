@@ -89,7 +89,8 @@ public final class UserConfirmedCodec {
         }
         JsonNode version = root.get("schemaVersion");
         if (version == null || !version.isIntegralNumber()) {
-            throw new MalformedMessageException(Reason.MISSING_FIELD, "Field schemaVersion is missing or not an integer");
+            throw new MalformedMessageException(
+                    Reason.MISSING_FIELD, "Field schemaVersion is missing or not an integer");
         }
         if (version.asInt() != UserConfirmed.SCHEMA_VERSION) {
             throw new MalformedMessageException(
@@ -101,7 +102,8 @@ public final class UserConfirmedCodec {
         String sub = requiredText(root, "sub");
         String idempotencyKey = requiredText(root, "idempotencyKey");
         if (!idempotencyKey.equals(UserConfirmed.idempotencyKey(userPoolId, sub))) {
-            throw new MalformedMessageException(Reason.INVALID_FIELD, "Field idempotencyKey does not match userPoolId#sub");
+            throw new MalformedMessageException(
+                    Reason.INVALID_FIELD, "Field idempotencyKey does not match userPoolId#sub");
         }
         String email = optionalText(root, "email", MAX_EMAIL_LENGTH);
         if (email != null && !EmailAddresses.isPlausible(email)) {

@@ -67,10 +67,7 @@ final class ConfirmationIngest {
             return Outcome.SKIPPED;
         }
         if (!PostConfirmationEvent.CONFIRM_SIGN_UP.equals(source)) {
-            log.warn(
-                    "Ignored event with unexpected triggerSource={} userPoolId={}",
-                    source,
-                    confirmation.userPoolId());
+            log.warn("Ignored event with unexpected triggerSource={} userPoolId={}", source, confirmation.userPoolId());
             return Outcome.SKIPPED;
         }
         String sub = confirmation.attribute("sub");
@@ -158,5 +155,4 @@ final class ConfirmationIngest {
             super(message, cause);
         }
     }
-
 }

@@ -48,8 +48,8 @@ public final class PostConfirmationHandler implements RequestStreamHandler {
             // Timeouts here are ceilings; each SendMessage narrows them to the invocation's budget.
             AwsClientFactory clients = AwsClientFactory.builder(
                             config.aws().withTimeouts(config.enqueueTimeoutCap(), config.enqueueTimeoutCap()))
-                    .credentials(software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider
-                            .create())
+                    .credentials(
+                            software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider.create())
                     .connectionTimeout(Duration.ofMillis(500))
                     .build();
             SqsClient sqs = clients.build(SqsClient.builder(), "SQS");

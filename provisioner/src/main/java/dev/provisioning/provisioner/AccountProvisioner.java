@@ -34,7 +34,8 @@ final class AccountProvisioner {
 
     Result provision(UserConfirmed message) {
         AccountStore.Account account = accounts.createIfAbsent(message, clock.instant());
-        if (!message.hasEmail() || account.emailState() == AccountStore.EmailState.SENT
+        if (!message.hasEmail()
+                || account.emailState() == AccountStore.EmailState.SENT
                 || account.emailState() == AccountStore.EmailState.NOT_APPLICABLE) {
             return new Result(account.created(), false, false);
         }
@@ -59,7 +60,8 @@ final class AccountProvisioner {
             sesMessageId = email.send(message.email(), message.name());
         } catch (RuntimeException e) {
             // Nothing was sent: hand the claim back so a retry need not wait out the lease.
-            accounts.releaseEmailClaim(accountId, token, FailureClassifier.redact(e.getClass().getSimpleName()));
+            accounts.releaseEmailClaim(
+                    accountId, token, FailureClassifier.redact(e.getClass().getSimpleName()));
             throw e;
         }
         Instant now = clock.instant();

@@ -76,9 +76,7 @@ final class AccountStore {
         item.put("updatedAt", s(now.toString()));
         item.put("confirmedAt", s(message.confirmedAt().toString()));
         item.put("sourceMessageId", s(message.messageId()));
-        item.put(
-                "emailState",
-                s((message.hasEmail() ? EmailState.PENDING : EmailState.NOT_APPLICABLE).name()));
+        item.put("emailState", s((message.hasEmail() ? EmailState.PENDING : EmailState.NOT_APPLICABLE).name()));
         try {
             dynamoDb.putItem(PutItemRequest.builder()
                     .tableName(tableName)
@@ -116,7 +114,8 @@ final class AccountStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
             return new EmailClaim.Claimed(
-                    token, Integer.parseInt(response.attributes().get("emailAttempts").n()));
+                    token,
+                    Integer.parseInt(response.attributes().get("emailAttempts").n()));
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
             EmailState state = old.containsKey("emailState")
@@ -154,8 +153,7 @@ final class AccountStore {
                 Map.of(":pending", s(EmailState.PENDING.name()), ":error", s(error)));
     }
 
-    private boolean fencedUpdate(
-            String accountId, String token, String update, Map<String, AttributeValue> values) {
+    private boolean fencedUpdate(String accountId, String token, String update, Map<String, AttributeValue> values) {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":token", s(token));
         try {

@@ -85,7 +85,9 @@ final class BatchProcessor {
         } catch (RuntimeException e) {
             FailureClassifier.Failure failure = classifier.classify(e);
             String accountId = message == null ? "unknown" : message.idempotencyKey();
-            return failure.permanent() ? deadLetter(record, accountId, failure) : retryLater(record, accountId, failure);
+            return failure.permanent()
+                    ? deadLetter(record, accountId, failure)
+                    : retryLater(record, accountId, failure);
         }
     }
 
@@ -139,7 +141,8 @@ final class BatchProcessor {
     }
 
     static int receiveCount(SQSMessage record) {
-        String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+        String count =
+                record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
         try {
             return count == null ? 1 : Integer.parseInt(count);
         } catch (NumberFormatException e) {

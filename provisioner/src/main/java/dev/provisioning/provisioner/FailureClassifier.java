@@ -22,8 +22,8 @@ final class FailureClassifier {
     /** A classified failure; {@code message} is safe to log and to attach to a DLQ message. */
     record Failure(boolean permanent, String reason, String message, Duration notBefore) {}
 
-    private static final Set<String> PERMANENT_SERVICE_ERRORS = Set.of(
-            "MessageRejected", "InvalidParameterValue", "ValidationException", "SerializationException");
+    private static final Set<String> PERMANENT_SERVICE_ERRORS =
+            Set.of("MessageRejected", "InvalidParameterValue", "ValidationException", "SerializationException");
 
     private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"',;:]+@[^\\s@<>\"',;:]+");
 
@@ -41,7 +41,8 @@ final class FailureClassifier {
             return transientFailure("TIMEOUT", error);
         }
         if (error instanceof AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             if (e.isThrottlingException()) {
                 return transientFailure("THROTTLED", error);
             }

@@ -27,10 +27,8 @@ final class RetryBackoff {
     }
 
     static RetryBackoff withFullJitter(Duration base, Duration cap) {
-        return new RetryBackoff(
-                base,
-                cap,
-                bound -> java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+        return new RetryBackoff(base, cap, bound -> java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(bound + 1));
     }
 
     /** The delay before the next delivery of a message received {@code receiveCount} times. */

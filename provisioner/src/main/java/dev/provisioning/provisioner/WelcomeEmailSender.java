@@ -22,7 +22,8 @@ final class WelcomeEmailSender {
         WelcomeEmail email = WelcomeEmail.forName(name);
         return ses.sendEmail(SendEmailRequest.builder()
                         .source(senderAddress)
-                        .destination(Destination.builder().toAddresses(toAddress).build())
+                        .destination(
+                                Destination.builder().toAddresses(toAddress).build())
                         .message(Message.builder()
                                 .subject(utf8(email.subject()))
                                 .body(Body.builder()

@@ -21,9 +21,8 @@ final class DynamoDbLocalServer implements AutoCloseable {
     static DynamoDbLocalServer start() {
         int port = FreePorts.next();
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)
-            });
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                    new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
             server.start();
             return new DynamoDbLocalServer(server, URI.create("http://127.0.0.1:" + port));
         } catch (Exception e) {

@@ -41,15 +41,14 @@ public final class MotoServer implements AutoCloseable {
         ChildProcess process;
         try {
             process = ChildProcess.start(
-                    "moto",
-                    new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port)),
-                    log);
+                    "moto", new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port)), log);
         } catch (RuntimeException e) {
             throw new IllegalStateException(
                     "Could not start moto (" + executable + "). Install it with: pip install \"moto[server]\"", e);
         }
         URI endpoint = URI.create("http://127.0.0.1:" + port);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         MotoServer server = new MotoServer(process, endpoint, http);
         server.awaitReady(Duration.ofSeconds(60));
         return server;
@@ -115,8 +114,8 @@ public final class MotoServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("moto exited during start-up; last output:\n"
-                        + String.join("\n", process.tail()));
+                throw new IllegalStateException(
+                        "moto exited during start-up; last output:\n" + String.join("\n", process.tail()));
             }
             try {
                 HttpResponse<Void> response = http.send(

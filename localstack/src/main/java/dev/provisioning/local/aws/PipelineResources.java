@@ -34,11 +34,7 @@ public record PipelineResources(
 
     /** Names and settings of the resources to create. */
     public record Spec(
-            String queueName,
-            String tableName,
-            String senderAddress,
-            int maxReceiveCount,
-            Duration visibilityTimeout) {
+            String queueName, String tableName, String senderAddress, int maxReceiveCount, Duration visibilityTimeout) {
 
         public static Spec defaults() {
             return new Spec("provisioning", "accounts", "welcome@example.com", 5, Duration.ofSeconds(30));
@@ -57,16 +53,16 @@ public record PipelineResources(
         String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes()
                 .get(QueueAttributeName.QUEUE_ARN);
-        String redrive = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + spec.maxReceiveCount()
-                + "\"}";
+        String redrive =
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + spec.maxReceiveCount() + "\"}";
         String queueUrl = sqs.createQueue(b -> b.queueName(spec.queueName())
                         .attributes(Map.of(
-                                QueueAttributeName.REDRIVE_POLICY, redrive,
+                                QueueAttributeName.REDRIVE_POLICY,
+                                redrive,
                                 QueueAttributeName.VISIBILITY_TIMEOUT,
-                                        Long.toString(spec.visibilityTimeout().toSeconds()))))
+                                Long.toString(spec.visibilityTimeout().toSeconds()))))
                 .queueUrl();
-        String queueArn = sqs.getQueueAttributes(
-                        b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes()
                 .get(QueueAttributeName.QUEUE_ARN);
 

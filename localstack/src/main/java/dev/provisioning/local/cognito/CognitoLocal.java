@@ -50,11 +50,7 @@ public final class CognitoLocal implements AutoCloseable {
      * @param projectDir directory holding package.json and (after npm ci) node_modules/cognito-local
      */
     public record Options(
-            URI lambdaEndpoint,
-            String postConfirmationFunction,
-            String region,
-            Consumer<String> log,
-            Path projectDir) {
+            URI lambdaEndpoint, String postConfirmationFunction, String region, Consumer<String> log, Path projectDir) {
 
         public Options {
             Objects.requireNonNull(region, "region");
@@ -123,7 +119,8 @@ public final class CognitoLocal implements AutoCloseable {
         }
         drain(process.getInputStream(), options.log(), tail, "cognito-local-log");
 
-        CognitoLocal local = new CognitoLocal(process, workDir, URI.create("http://" + HOST + ":" + port), options.region(), tail);
+        CognitoLocal local =
+                new CognitoLocal(process, workDir, URI.create("http://" + HOST + ":" + port), options.region(), tail);
         Runtime.getRuntime().addShutdownHook(local.shutdownHook);
         try {
             local.awaitHealthy();
@@ -182,8 +179,8 @@ public final class CognitoLocal implements AutoCloseable {
             version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("cognito-local needs Node.js 18+ on PATH; `" + nodeCommand
-                        + " --version` failed: " + version);
+                throw new IllegalStateException(
+                        "cognito-local needs Node.js 18+ on PATH; `" + nodeCommand + " --version` failed: " + version);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cognito-local needs Node.js 18+ on PATH (" + e.getMessage() + ")", e);
@@ -227,8 +224,8 @@ public final class CognitoLocal implements AutoCloseable {
                             + "), so cognito-local is not installed; last output:\n" + lines(tail));
                 }
             } catch (IOException e) {
-                throw new IllegalStateException("cognito-local is not installed and npm could not be started: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cognito-local is not installed and npm could not be started: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted during npm ci", e);
@@ -239,7 +236,8 @@ public final class CognitoLocal implements AutoCloseable {
     private static String config(Options options) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = json.createObjectNode();
-        ObjectNode credentials = json.createObjectNode().put("accessKeyId", "local").put("secretAccessKey", "local");
+        ObjectNode credentials =
+                json.createObjectNode().put("accessKeyId", "local").put("secretAccessKey", "local");
         ObjectNode lambdaClient = config.putObject("LambdaClient");
         lambdaClient.put("region", options.region()).set("credentials", credentials);
         if (options.lambdaEndpoint() != null) {
@@ -297,7 +295,8 @@ public final class CognitoLocal implements AutoCloseable {
         return Thread.ofPlatform().daemon().name(name).start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    String clean = EMAIL.matcher(ANSI.matcher(line).replaceAll("")).replaceAll("<email>");
+                    String clean =
+                            EMAIL.matcher(ANSI.matcher(line).replaceAll("")).replaceAll("<email>");
                     synchronized (tail) {
                         tail.addLast(clean);
                         if (tail.size() > LOG_TAIL) {

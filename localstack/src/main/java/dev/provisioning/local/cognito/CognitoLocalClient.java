@@ -55,7 +55,8 @@ public final class CognitoLocalClient implements AutoCloseable {
             throw new IllegalStateException("CreateUserPool " + name + " failed: " + e.getMessage(), e);
         }
         try {
-            String clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId).clientName(name + "-client"))
+            String clientId = cognito.createUserPoolClient(
+                            r -> r.userPoolId(poolId).clientName(name + "-client"))
                     .userPoolClient()
                     .clientId();
             return new UserPool(poolId, clientId);
@@ -71,24 +72,41 @@ public final class CognitoLocalClient implements AutoCloseable {
      * @return the new user's sub (also its Username: cognito-local uses the sub when e-mail is the user name)
      */
     public String signUpAndConfirm(String poolId, String clientId, String email, String password, String name) {
-        String sub = call("SignUp", poolId, email, () -> cognito.signUp(r -> r.clientId(clientId)
-                        .username(email)
-                        .password(password)
-                        .userAttributes(attribute("email", email), attribute("name", name))))
+        String sub = call(
+                        "SignUp",
+                        poolId,
+                        email,
+                        () -> cognito.signUp(r -> r.clientId(clientId)
+                                .username(email)
+                                .password(password)
+                                .userAttributes(attribute("email", email), attribute("name", name))))
                 .userSub();
         String code = confirmationCode(poolId, email, "SignUp");
-        call("ConfirmSignUp", poolId, email, () -> cognito.confirmSignUp(
-                r -> r.clientId(clientId).username(email).confirmationCode(code)));
+        call(
+                "ConfirmSignUp",
+                poolId,
+                email,
+                () -> cognito.confirmSignUp(
+                        r -> r.clientId(clientId).username(email).confirmationCode(code)));
         return sub;
     }
 
     /** ForgotPassword then ConfirmForgotPassword, which fires PostConfirmation_ConfirmForgotPassword. */
     public void forgotPasswordAndConfirm(String poolId, String clientId, String email, String newPassword) {
-        call("ForgotPassword", poolId, email, () -> cognito.forgotPassword(r -> r.clientId(clientId)
-                .username(email)));
+        call(
+                "ForgotPassword",
+                poolId,
+                email,
+                () -> cognito.forgotPassword(r -> r.clientId(clientId).username(email)));
         String code = confirmationCode(poolId, email, "ForgotPassword");
-        call("ConfirmForgotPassword", poolId, email, () -> cognito.confirmForgotPassword(
-                r -> r.clientId(clientId).username(email).password(newPassword).confirmationCode(code)));
+        call(
+                "ConfirmForgotPassword",
+                poolId,
+                email,
+                () -> cognito.confirmForgotPassword(r -> r.clientId(clientId)
+                        .username(email)
+                        .password(newPassword)
+                        .confirmationCode(code)));
     }
 
     /** All users of the pool whose status is CONFIRMED. */
@@ -118,7 +136,8 @@ public final class CognitoLocalClient implements AutoCloseable {
         JsonNode users = readJson(file, poolId, email, afterStep).path("Users");
         for (JsonNode user : users) {
             for (JsonNode attr : user.path("Attributes")) {
-                if ("email".equals(attr.path("Name").asText()) && email.equals(attr.path("Value").asText())) {
+                if ("email".equals(attr.path("Name").asText())
+                        && email.equals(attr.path("Value").asText())) {
                     JsonNode code = user.path("ConfirmationCode");
                     if (code.isTextual()) {
                         return code.asText();
@@ -128,8 +147,8 @@ public final class CognitoLocalClient implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("user " + ref(email) + " not found in " + file + " after " + afterStep
-                + " (pool " + poolId + ")");
+        throw new IllegalStateException(
+                "user " + ref(email) + " not found in " + file + " after " + afterStep + " (pool " + poolId + ")");
     }
 
     private JsonNode readJson(Path file, String poolId, String email, String afterStep) {
@@ -149,16 +168,18 @@ public final class CognitoLocalClient implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("cannot read the confirmation code for user " + ref(email) + " from " + file
-                + " after " + afterStep + " (pool " + poolId + ")", last);
+        throw new IllegalStateException(
+                "cannot read the confirmation code for user " + ref(email) + " from " + file + " after " + afterStep
+                        + " (pool " + poolId + ")",
+                last);
     }
 
     private static <T> T call(String step, String poolId, String email, java.util.function.Supplier<T> request) {
         try {
             return request.get();
         } catch (RuntimeException e) {
-            throw new IllegalStateException(step + " for user " + ref(email) + " in pool " + poolId + " failed: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    step + " for user " + ref(email) + " in pool " + poolId + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -50,8 +50,12 @@ class CognitoLocalTest {
             assertThat(event.path("userPoolId").asText()).isEqualTo(pool.poolId());
             // With e-mail user names cognito-local stores and reports the sub as the user name.
             assertThat(event.path("userName").asText()).isEqualTo(sub);
-            assertThat(event.path("request").path("userAttributes").path("sub").asText()).isEqualTo(sub);
-            assertThat(event.path("request").path("userAttributes").path("email").asText())
+            assertThat(event.path("request").path("userAttributes").path("sub").asText())
+                    .isEqualTo(sub);
+            assertThat(event.path("request")
+                            .path("userAttributes")
+                            .path("email")
+                            .asText())
                     .isEqualTo("ada@example.com");
             assertThat(event.path("request").path("userAttributes").path("name").asText())
                     .isEqualTo("Ada Lovelace");
@@ -79,7 +83,10 @@ class CognitoLocalTest {
             assertThat(event.path("triggerSource").asText()).isEqualTo("PostConfirmation_ConfirmForgotPassword");
             assertThat(event.path("userPoolId").asText()).isEqualTo(pool.poolId());
             assertThat(event.path("userName").asText()).isEqualTo(sub);
-            assertThat(event.path("request").path("userAttributes").path("email").asText())
+            assertThat(event.path("request")
+                            .path("userAttributes")
+                            .path("email")
+                            .asText())
                     .isEqualTo("grace@example.com");
             keep("cognito-local-post-confirmation-forgot-password.json", event);
             assertThat(fieldPaths(event))
@@ -99,7 +106,9 @@ class CognitoLocalTest {
             // Unlike Cognito, cognito-local logs the failure and confirms anyway. The JS SDK's Lambda client
             // retries a 500 three times (its default maxRetries) before giving up.
             assertThat(lambda.invocations()).hasSize(4);
-            assertThat(client.listConfirmedUsers(pool.poolId())).extracting(UserType::username).containsExactly(sub);
+            assertThat(client.listConfirmedUsers(pool.poolId()))
+                    .extracting(UserType::username)
+                    .containsExactly(sub);
             assertThat(log).anyMatch(line -> line.contains("UnexpectedLambdaException"));
         }
     }
@@ -115,7 +124,9 @@ class CognitoLocalTest {
 
             // A function error is not retried; cognito-local logs it and confirms anyway.
             assertThat(lambda.invocations()).hasSize(1);
-            assertThat(client.listConfirmedUsers(pool.poolId())).extracting(UserType::username).containsExactly(sub);
+            assertThat(client.listConfirmedUsers(pool.poolId()))
+                    .extracting(UserType::username)
+                    .containsExactly(sub);
             assertThat(log).anyMatch(line -> line.contains("boom"));
         }
     }
@@ -127,7 +138,9 @@ class CognitoLocalTest {
             UserPool pool = client.createUserPool("tenants");
             String confirmed =
                     client.signUpAndConfirm(pool.poolId(), pool.clientId(), "ada@example.com", PASSWORD, "Ada");
-            client.sdk().signUp(r -> r.clientId(pool.clientId()).username("bob@example.com").password(PASSWORD));
+            client.sdk().signUp(r -> r.clientId(pool.clientId())
+                    .username("bob@example.com")
+                    .password(PASSWORD));
 
             List<UserType> users = client.listConfirmedUsers(pool.poolId());
 
@@ -142,8 +155,8 @@ class CognitoLocalTest {
             UserPool pool = client.createUserPool("tenants");
             client.signUpAndConfirm(pool.poolId(), pool.clientId(), "ada@example.com", PASSWORD, "Ada");
 
-            assertThatThrownBy(() -> client.signUpAndConfirm(
-                            pool.poolId(), pool.clientId(), "ada@example.com", PASSWORD, "Ada"))
+            assertThatThrownBy(() ->
+                            client.signUpAndConfirm(pool.poolId(), pool.clientId(), "ada@example.com", PASSWORD, "Ada"))
                     .hasMessageContaining("SignUp")
                     .hasMessageContaining(pool.poolId())
                     .hasMessageContaining(CognitoLocalClient.ref("ada@example.com"))
@@ -212,7 +225,8 @@ class CognitoLocalTest {
     /** Keeps the latest recorded event under target/, to refresh the fixture from when cognito-local changes. */
     private static void keep(String name, JsonNode event) throws IOException {
         Path dir = Files.createDirectories(Path.of("target", "recorded-events"));
-        Files.writeString(dir.resolve(name), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(event) + "\n");
+        Files.writeString(
+                dir.resolve(name), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(event) + "\n");
     }
 
     /** Every field path in the document, e.g. request.userAttributes.sub: the event's shape without values. */

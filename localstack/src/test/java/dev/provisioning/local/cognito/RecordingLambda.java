@@ -57,8 +57,7 @@ final class RecordingLambda implements AutoCloseable {
             }
             String name = path.substring(PREFIX.length(), path.length() - "/invocations".length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            invocations.add(new Invocation(
-                    name, exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"), body));
+            invocations.add(new Invocation(name, exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"), body));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             byte[] response;
             switch (behaviour) {
