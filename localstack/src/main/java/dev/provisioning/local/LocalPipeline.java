@@ -1,0 +1,274 @@
+package dev.provisioning.local;
+
+import dev.provisioning.common.Settings;
+import dev.provisioning.local.aws.LocalAws;
+import dev.provisioning.local.aws.PipelineResources;
+import dev.provisioning.local.cognito.CognitoLocal;
+import dev.provisioning.local.cognito.CognitoLocalClient;
+import dev.provisioning.local.esm.SqsEventSourceMapping;
+import dev.provisioning.local.lambda.FunctionSpec;
+import dev.provisioning.local.lambda.InvocationResult;
+import dev.provisioning.local.lambda.LocalLambdaHost;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole pipeline on one machine: the local AWS, both functions in the local Lambda host, the
+ * SQS event source mapping, and cognito-local with its PostConfirmation trigger pointed at the
+ * host. Tests and {@code ./pipeline local} both start it through here; {@link #close()} stops
+ * everything it started, in reverse order, also after a partial start.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    public static final String TRIGGER_FUNCTION = "ingest-trigger";
+    public static final String PROVISIONER_FUNCTION = "provisioner";
+    static final String TRIGGER_HANDLER = "dev.provisioning.trigger.PostConfirmationHandler::handleRequest";
+    static final String PROVISIONER_HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
+
+    /**
+     * How to run the pipeline; the defaults mirror the infra stack at a smaller scale.
+     *
+     * @param batchSize records per provisioner invocation
+     * @param batchingWindow how long the mapping gathers records
+     * @param maxConcurrency provisioner instances and pollers
+     * @param visibilityTimeout the queue's visibility timeout (at least 6x the provisioner timeout in AWS)
+     * @param provisionerTimeout the provisioner's function timeout
+     * @param provisionerEnvironment extra variables for the provisioner (e.g. backoff settings)
+     * @param triggerEnvironment extra variables for the trigger
+     * @param log where every component's output goes
+     */
+    public record Options(
+            int batchSize,
+            Duration batchingWindow,
+            int maxConcurrency,
+            Duration visibilityTimeout,
+            Duration provisionerTimeout,
+            Map<String, String> provisionerEnvironment,
+            Map<String, String> triggerEnvironment,
+            Consumer<String> log) {
+
+        public static Options defaults(Consumer<String> log) {
+            return new Options(
+                    10,
+                    Duration.ofMillis(200),
+                    2,
+                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(5),
+                    Map.of("BACKOFF_BASE_SECONDS", "1", "BACKOFF_CAP_SECONDS", "5"),
+                    Map.of(),
+                    log);
+        }
+
+        public Options withProvisionerEnvironment(Map<String, String> environment) {
+            Map<String, String> merged = new HashMap<>(provisionerEnvironment);
+            merged.putAll(environment);
+            return new Options(
+                    batchSize,
+                    batchingWindow,
+                    maxConcurrency,
+                    visibilityTimeout,
+                    provisionerTimeout,
+                    merged,
+                    triggerEnvironment,
+                    log);
+        }
+
+        public Options withMaxConcurrency(int concurrency) {
+            return new Options(
+                    batchSize,
+                    batchingWindow,
+                    concurrency,
+                    visibilityTimeout,
+                    provisionerTimeout,
+                    provisionerEnvironment,
+                    triggerEnvironment,
+                    log);
+        }
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private LocalAws aws;
+    private PipelineResources resources;
+    private LocalLambdaHost lambda;
+    private SqsEventSourceMapping mapping;
+    private CognitoLocal cognito;
+    private CognitoLocalClient cognitoClient;
+    private CognitoLocalClient.UserPool userPool;
+
+    private LocalPipeline() {}
+
+    public static LocalPipeline start(Settings settings, HarnessPaths paths, Options options) {
+        LocalPipeline pipeline = new LocalPipeline();
+        try {
+            pipeline.startAll(settings, paths, options);
+            return pipeline;
+        } catch (RuntimeException | Error e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings settings, HarnessPaths paths, Options options) {
+        Consumer<String> log = options.log();
+        aws = track(LocalAws.start(settings, log));
+        resources = PipelineResources.create(
+                aws, PipelineResources.Spec.defaults().withVisibilityTimeout(options.visibilityTimeout()));
+        lambda = track(LocalLambdaHost.builder()
+                .logSink(log)
+                .region(LocalAws.REGION)
+                .accountId(LocalAws.ACCOUNT_ID)
+                .start());
+
+        Map<String, String> triggerEnv = new HashMap<>(aws.environment());
+        triggerEnv.put("QUEUE_URL", resources.queueUrl());
+        triggerEnv.putAll(options.triggerEnvironment());
+        lambda.register(FunctionSpec.builder(TRIGGER_FUNCTION, TRIGGER_HANDLER)
+                .classpath(paths.triggerJar())
+                .environment(triggerEnv)
+                .timeout(Duration.ofSeconds(5))
+                .memoryMb(512)
+                .maxConcurrency(2)
+                .build());
+
+        Map<String, String> provisionerEnv = new HashMap<>(aws.environment());
+        provisionerEnv.put("QUEUE_URL", resources.queueUrl());
+        provisionerEnv.put("DLQ_URL", resources.deadLetterQueueUrl());
+        provisionerEnv.put("TABLE_NAME", resources.tableName());
+        provisionerEnv.put("SENDER_ADDRESS", resources.senderAddress());
+        provisionerEnv.putAll(options.provisionerEnvironment());
+        lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
+                .classpath(paths.provisionerJar())
+                .environment(provisionerEnv)
+                .timeout(options.provisionerTimeout())
+                .memoryMb(512)
+                .maxConcurrency(options.maxConcurrency())
+                .build());
+
+        mapping = track(SqsEventSourceMapping.start(
+                aws.sqs(),
+                new SqsEventSourceMapping.Settings(
+                        resources.queueUrl(),
+                        resources.queueArn(),
+                        LocalAws.REGION,
+                        options.batchSize(),
+                        options.batchingWindow(),
+                        Math.max(2, options.maxConcurrency())),
+                event -> {
+                    InvocationResult result = invokeProvisioner(event);
+                    return new SqsEventSourceMapping.Outcome(result.payload(), result.functionError());
+                },
+                log));
+
+        cognito = track(CognitoLocal.start(new CognitoLocal.Options(
+                lambda.endpoint(), TRIGGER_FUNCTION, LocalAws.REGION, log, paths.localstackDir())));
+        cognitoClient = track(cognito.newClient());
+        userPool = cognitoClient.createUserPool("local-pipeline");
+    }
+
+    private InvocationResult invokeProvisioner(byte[] event) {
+        try {
+            return lambda.invoke(PROVISIONER_FUNCTION, event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while invoking the provisioner", e);
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        started.add(resource);
+        return resource;
+    }
+
+    public LocalAws aws() {
+        return aws;
+    }
+
+    public PipelineResources resources() {
+        return resources;
+    }
+
+    public LocalLambdaHost lambda() {
+        return lambda;
+    }
+
+    public SqsEventSourceMapping mapping() {
+        return mapping;
+    }
+
+    public CognitoLocal cognito() {
+        return cognito;
+    }
+
+    public CognitoLocalClient cognitoClient() {
+        return cognitoClient;
+    }
+
+    public CognitoLocalClient.UserPool userPool() {
+        return userPool;
+    }
+
+    /** Messages on the main queue, visible and in flight. */
+    public long queueDepth() {
+        Map<QueueAttributeName, String> attributes = aws.sqs()
+                .getQueueAttributes(b -> b.queueUrl(resources.queueUrl())
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes();
+        return attributes.values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    /**
+     * Waits until the main queue is empty (every message deleted or moved to the DLQ).
+     *
+     * @param progress called about once a second with the current depth
+     * @return whether the queue drained before the timeout
+     */
+    public boolean awaitDrained(Duration timeout, java.util.function.LongConsumer progress) {
+        Instant deadline = Instant.now().plus(timeout);
+        int emptyReads = 0;
+        while (Instant.now().isBefore(deadline)) {
+            long depth = queueDepth();
+            progress.accept(depth);
+            // Two empty reads in a row: nothing was between a receive and its delete.
+            emptyReads = depth == 0 ? emptyReads + 1 : 0;
+            if (emptyReads >= 2) {
+                return true;
+            }
+            try {
+                Thread.sleep(depth == 0 ? 300 : 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("Could not stop every part of the local pipeline", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        started.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.provisioning.local;
+
+import dev.provisioning.common.Settings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
+
+/**
+ * {@code ./pipeline local}: starts the local pipeline, signs up and confirms users through
+ * cognito-local, waits until the queue drains, and prints a one-line summary a script can read.
+ * Exits 0 only when no confirmed user was lost.
+ */
+public final class LocalRun {
+
+    static final String USAGE =
+            """
+            usage: ./pipeline local [--users N] [--keep-running] [--verbose] [--log FILE]
+              --users N        sign up and confirm N users through cognito-local (default 25)
+              --keep-running   after the summary, print the endpoints and wait (Ctrl-C stops everything)
+              --verbose        print every component's log lines too (always written to --log)
+              --log FILE       where component logs go (default target/pipeline-local.log)
+            """;
+
+    /** Parsed command-line options. */
+    record Options(int users, boolean keepRunning, boolean verbose, Path logFile) {
+
+        static Options parse(String[] args) {
+            int users = 25;
+            boolean keepRunning = false;
+            boolean verbose = false;
+            Path logFile = Path.of("target", "pipeline-local.log");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--users" -> users = positiveInt(args, ++i, "--users");
+                    case "--keep-running" -> keepRunning = true;
+                    case "--verbose" -> verbose = true;
+                    case "--log" -> logFile = Path.of(value(args, ++i, "--log"));
+                    case "-h", "--help" -> throw new UsageException(null);
+                    default -> throw new UsageException("unknown option " + args[i]);
+                }
+            }
+            return new Options(users, keepRunning, verbose, logFile);
+        }
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length) {
+                throw new UsageException(option + " needs a value");
+            }
+            return args[index];
+        }
+
+        private static int positiveInt(String[] args, int index, String option) {
+            String value = value(args, index, option);
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < 0) {
+                    throw new UsageException(option + " must be 0 or more, got " + value);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new UsageException(option + " must be a whole number, got " + value);
+            }
+        }
+    }
+
+    /** A command-line mistake; the message (if any) is printed above the usage. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("error: " + e.getMessage());
+            }
+            System.err.print(USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        System.exit(run(options, System.out, System.err));
+    }
+
+    static int run(Options options, PrintStream out, PrintStream err) {
+        long started = System.nanoTime();
+        try (ComponentLog componentLog = ComponentLog.open(options.logFile(), options.verbose() ? err : null)) {
+            err.println("starting the local AWS, Lambda host and cognito-local (logs: " + options.logFile() + ")");
+            try (LocalPipeline pipeline = LocalPipeline.start(
+                    Settings.fromEnvironment(),
+                    HarnessPaths.discover(),
+                    LocalPipeline.Options.defaults(componentLog))) {
+                err.printf(Locale.ROOT, "ready in %.1f s%n", seconds(started));
+                signUp(pipeline, options.users(), err);
+                err.println("waiting for the queue to drain");
+                boolean drained = pipeline.awaitDrained(
+                        Duration.ofMinutes(10), depth -> err.printf(Locale.ROOT, "  queue depth %d%n", depth));
+                if (!drained) {
+                    err.println("the queue did not drain within 10 minutes; reporting the state as it is");
+                }
+                PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline));
+                out.println(report.summaryLine(seconds(started)));
+                out.flush();
+                if (options.keepRunning()) {
+                    printEndpoints(pipeline, err);
+                    awaitInterrupt();
+                }
+                return report.lost() == 0 ? 0 : 1;
+            }
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
+            e.printStackTrace(err);
+            return 3;
+        }
+    }
+
+    private static void signUp(LocalPipeline pipeline, int users, PrintStream err) {
+        var pool = pipeline.userPool();
+        int step = Math.max(1, users / 10);
+        for (int i = 1; i <= users; i++) {
+            pipeline.cognitoClient()
+                    .signUpAndConfirm(pool.poolId(), pool.clientId(), email(i), "Local-Passw0rd!", displayName(i));
+            if (i % step == 0 || i == users) {
+                err.printf(Locale.ROOT, "  confirmed %d/%d%n", i, users);
+            }
+        }
+    }
+
+    /** Test addresses on the reserved {@code example.com} domain; one in seven has a non-ASCII local part. */
+    static String email(int i) {
+        return String.format(Locale.ROOT, i % 7 == 0 ? "zoë.user%05d@example.com" : "user%05d@example.com", i);
+    }
+
+    /** Names a real sign-up form receives, hostile ones included. */
+    static String displayName(int i) {
+        return switch (i % 5) {
+            case 0 -> "<b>O'Brien & \"Sons\"</b> " + i;
+            case 1 -> "Zoë Ørsted " + i;
+            case 2 -> "Ada Lovelace " + i;
+            case 3 -> "李小龍 " + i;
+            default -> "";
+        };
+    }
+
+    static List<PipelineReport.ConfirmedUser> confirmedUsers(LocalPipeline pipeline) {
+        List<PipelineReport.ConfirmedUser> users = new ArrayList<>();
+        for (UserType user : pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
+            users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
+        }
+        return users;
+    }
+
+    private static String attribute(UserType user, String name) {
+        return user.attributes().stream()
+                .filter(a -> a.name().equals(name))
+                .map(AttributeType::value)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static void printEndpoints(LocalPipeline pipeline, PrintStream err) {
+        err.println("the local pipeline keeps running; use the AWS CLI with:");
+        pipeline.aws().environment().forEach((key, value) -> err.println("  export " + key + "=" + value));
+        err.println("  queue:      " + pipeline.resources().queueUrl());
+        err.println("  dlq:        " + pipeline.resources().deadLetterQueueUrl());
+        err.println("  table:      " + pipeline.resources().tableName());
+        err.println("  cognito:    " + pipeline.cognito().endpoint() + " (pool " + pipeline.userPool().poolId()
+                + ", client " + pipeline.userPool().clientId() + ")");
+        err.println("  lambda:     " + pipeline.lambda().endpoint());
+        err.println("  e.g. aws cognito-idp list-users --endpoint-url " + pipeline.cognito().endpoint()
+                + " --user-pool-id " + pipeline.userPool().poolId());
+        err.println("press Ctrl-C to stop");
+    }
+
+    private static void awaitInterrupt() {
+        CountDownLatch latch = new CountDownLatch(1);
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    /** Component logs go to a file (and the console with --verbose), keeping progress readable. */
+    static final class ComponentLog implements Consumer<String>, AutoCloseable {
+        private final java.io.Writer file;
+        private final PrintStream echo;
+
+        private ComponentLog(java.io.Writer file, PrintStream echo) {
+            this.file = file;
+            this.echo = echo;
+        }
+
+        static ComponentLog open(Path path, PrintStream echo) {
+            try {
+                if (path.getParent() != null) {
+                    Files.createDirectories(path.getParent());
+                }
+                return new ComponentLog(
+                        Files.newBufferedWriter(
+                                path,
+                                StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING),
+                        echo);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not open the log file " + path, e);
+            }
+        }
+
+        @Override
+        public synchronized void accept(String line) {
+            try {
+                file.write(line);
+                file.write('\n');
+            } catch (IOException e) {
+                // A full disk must not stop the pipeline; the console still has progress.
+            }
+            if (echo != null) {
+                echo.println(line);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // Nothing useful to do at shutdown.
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.provisioning.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.local.aws.LocalAws;
+import dev.provisioning.local.aws.MotoServer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The end state of a local run, read from the emulators themselves (Cognito's confirmed users,
+ * the accounts table, moto's sent mail, the dead-letter queue), never from the functions' own
+ * counters: this is the proof that nothing was lost or doubled.
+ *
+ * @param confirmed users Cognito lists as CONFIRMED
+ * @param provisioned confirmed users with an account item
+ * @param emailed confirmed users with at least one welcome email
+ * @param deadLettered messages on the dead-letter queue
+ * @param lost confirmed users with neither an account nor a dead-letter message
+ * @param duplicateAccounts account items beyond one per confirmed user (always 0 by key design)
+ * @param duplicateEmails welcome emails beyond one per confirmed user
+ */
+public record PipelineReport(
+        int confirmed,
+        int provisioned,
+        int emailed,
+        int deadLettered,
+        int lost,
+        int duplicateAccounts,
+        int duplicateEmails) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A confirmed user as Cognito lists them. */
+    public record ConfirmedUser(String sub, String email) {}
+
+    public static PipelineReport read(LocalPipeline pipeline, List<ConfirmedUser> confirmedUsers) {
+        LocalAws aws = pipeline.aws();
+        String poolId = pipeline.userPool().poolId();
+
+        Map<String, Integer> accounts = new HashMap<>();
+        aws.dynamoDb()
+                .scanPaginator(b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
+                .items()
+                .forEach(item -> accounts.merge(text(item, "cognitoSub"), 1, Integer::sum));
+
+        Map<String, Integer> emailsByRecipient = new HashMap<>();
+        for (MotoServer.SentEmail email : aws.moto().sentEmails()) {
+            email.to().forEach(to -> emailsByRecipient.merge(to.toLowerCase(java.util.Locale.ROOT), 1, Integer::sum));
+        }
+
+        List<Message> deadLetters = peekAll(aws, pipeline.resources().deadLetterQueueUrl());
+        Set<String> deadLetteredSubs = new HashSet<>();
+        for (Message message : deadLetters) {
+            sub(message.body()).ifPresent(deadLetteredSubs::add);
+        }
+
+        int provisioned = 0;
+        int emailed = 0;
+        int lost = 0;
+        int duplicateAccounts = 0;
+        int duplicateEmails = 0;
+        for (ConfirmedUser user : confirmedUsers) {
+            int accountCount = accounts.getOrDefault(user.sub(), 0);
+            if (accountCount > 0) {
+                provisioned++;
+                duplicateAccounts += accountCount - 1;
+            } else if (!deadLetteredSubs.contains(user.sub())) {
+                lost++;
+            }
+            int emails = user.email() == null
+                    ? 0
+                    : emailsByRecipient.getOrDefault(user.email().toLowerCase(java.util.Locale.ROOT), 0);
+            if (emails > 0) {
+                emailed++;
+                duplicateEmails += emails - 1;
+            }
+        }
+        if (poolId == null) {
+            throw new IllegalStateException("The local pipeline has no user pool");
+        }
+        return new PipelineReport(
+                confirmedUsers.size(), provisioned, emailed, deadLetters.size(), lost, duplicateAccounts, duplicateEmails);
+    }
+
+    /** The script-readable summary line; more {@code key=value} pairs may follow it. */
+    public String summaryLine(double seconds) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "summary confirmed=%d provisioned=%d emailed=%d dead_lettered=%d lost=%d seconds=%.1f"
+                        + " duplicate_accounts=%d duplicate_emails=%d",
+                confirmed,
+                provisioned,
+                emailed,
+                deadLettered,
+                lost,
+                seconds,
+                duplicateAccounts,
+                duplicateEmails);
+    }
+
+    /**
+     * Every message on a queue, read without consuming it: received with a visibility timeout
+     * long enough to see each once, then made visible again.
+     */
+    static List<Message> peekAll(LocalAws aws, String queueUrl) {
+        List<Message> all = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        while (true) {
+            List<Message> batch = aws.sqs()
+                    .receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .visibilityTimeout(60)
+                            .waitTimeSeconds(0)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (Message message : batch) {
+                if (seen.add(message.messageId())) {
+                    all.add(message);
+                }
+            }
+        }
+        for (Message message : all) {
+            aws.sqs().changeMessageVisibility(b -> b.queueUrl(queueUrl)
+                    .receiptHandle(message.receiptHandle())
+                    .visibilityTimeout(0));
+        }
+        return all;
+    }
+
+    private static java.util.Optional<String> sub(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            JsonNode sub = node == null ? null : node.get("sub");
+            return sub != null && sub.isTextual() ? java.util.Optional.of(sub.textValue()) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? "" : value.s();
+    }
+}
