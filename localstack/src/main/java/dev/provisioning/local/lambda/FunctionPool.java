@@ -55,12 +55,14 @@ final class FunctionPool implements AutoCloseable {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         count(outcome, cold);
-        host.logSink().accept("[%s] REPORT RequestId: %s Duration: %.2f ms%s%s".formatted(
-                sandbox.label,
-                requestId,
-                duration.toNanos() / 1e6,
-                cold ? " (cold start)" : "",
-                outcome.isError() ? " Error: " + outcome.errorType() : ""));
+        host.logSink()
+                .accept("[%s] REPORT RequestId: %s Duration: %.2f ms%s%s"
+                        .formatted(
+                                sandbox.label,
+                                requestId,
+                                duration.toNanos() / 1e6,
+                                cold ? " (cold start)" : "",
+                                outcome.isError() ? " Error: " + outcome.errorType() : ""));
         return new InvocationResult(
                 outcome.payload(), outcome.isError(), outcome.errorType(), duration, requestId, cold, sandbox.label);
     }
@@ -187,10 +189,7 @@ final class FunctionPool implements AutoCloseable {
         Sandbox victim;
         lock.lock();
         try {
-            victim = live.stream()
-                    .filter(s -> !idle.contains(s))
-                    .findFirst()
-                    .orElse(idle.peekFirst());
+            victim = live.stream().filter(s -> !idle.contains(s)).findFirst().orElse(idle.peekFirst());
         } finally {
             lock.unlock();
         }
@@ -212,8 +211,7 @@ final class FunctionPool implements AutoCloseable {
     }
 
     FunctionMetrics metrics() {
-        return new FunctionMetrics(
-                invocations.sum(), coldStarts.sum(), errors.sum(), timeouts.sum(), crashes.sum());
+        return new FunctionMetrics(invocations.sum(), coldStarts.sum(), errors.sum(), timeouts.sum(), crashes.sum());
     }
 
     /** Signals every instance first so that they shut down in parallel, then waits for each. */

@@ -50,7 +50,8 @@ public record FunctionSpec(
             throw new IllegalArgumentException("Function " + name + " needs at least 64 MB, got " + memoryMb);
         }
         if (maxConcurrency < 1) {
-            throw new IllegalArgumentException("Function " + name + " needs maxConcurrency >= 1, got " + maxConcurrency);
+            throw new IllegalArgumentException(
+                    "Function " + name + " needs maxConcurrency >= 1, got " + maxConcurrency);
         }
         jvmOptions = List.copyOf(jvmOptions);
     }

@@ -30,9 +30,14 @@ final class InvokeApi implements HttpHandler {
         try (exchange) {
             Matcher path = PATH.matcher(exchange.getRequestURI().getRawPath());
             if (!path.matches() || !exchange.getRequestMethod().equals("POST")) {
-                sendError(exchange, new LambdaHostException(
-                        "UnknownOperationException", 404, "Unknown operation " + exchange.getRequestMethod() + " "
-                                + exchange.getRequestURI().getRawPath(), null));
+                sendError(
+                        exchange,
+                        new LambdaHostException(
+                                "UnknownOperationException",
+                                404,
+                                "Unknown operation " + exchange.getRequestMethod() + " "
+                                        + exchange.getRequestURI().getRawPath(),
+                                null));
                 return;
             }
             String function = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
@@ -48,11 +53,14 @@ final class InvokeApi implements HttpHandler {
                     }
                     case "DryRun" -> {
                         host.requireFunction(function);
-                        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+                        exchange.getResponseHeaders()
+                                .set("x-amzn-RequestId", UUID.randomUUID().toString());
                         RuntimeApiServer.send(exchange, 204, new byte[0]);
                     }
-                    default -> sendError(exchange, new LambdaHostException(
-                            "InvalidParameterValueException", 400, "Unsupported InvocationType " + type, null));
+                    default -> sendError(
+                            exchange,
+                            new LambdaHostException(
+                                    "InvalidParameterValueException", 400, "Unsupported InvocationType " + type, null));
                 }
             } catch (LambdaHostException e) {
                 sendError(exchange, e);
@@ -60,8 +68,7 @@ final class InvokeApi implements HttpHandler {
                 Thread.currentThread().interrupt();
                 sendError(exchange, LambdaHostException.serviceError("Interrupted while invoking " + function, e));
             } catch (RuntimeException e) {
-                sendError(exchange, LambdaHostException.serviceError(
-                        "Invoking " + function + " failed: " + e, e));
+                sendError(exchange, LambdaHostException.serviceError("Invoking " + function + " failed: " + e, e));
             }
         }
     }

@@ -23,8 +23,8 @@ public final class LambdaHostException extends RuntimeException {
         return new LambdaHostException(
                 "TooManyRequestsException",
                 429,
-                "Rate Exceeded: no instance of " + instance + " became free within " + waitedMillis
-                        + " ms for request " + requestId,
+                "Rate Exceeded: no instance of " + instance + " became free within " + waitedMillis + " ms for request "
+                        + requestId,
                 null);
     }
 

@@ -65,8 +65,11 @@ public final class LocalLambdaHost implements AutoCloseable {
         workDirectory = Files.createTempDirectory("local-lambda-host");
         Path taskRoot = Files.createDirectory(workDirectory.resolve("task"));
         config = new HostConfig(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString()),
+                ProcessHandle.current()
+                        .info()
+                        .command()
+                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString()),
                 RuntimeDistribution.classpath(),
                 RuntimeDistribution.extractJniLibrary(workDirectory),
                 taskRoot,
@@ -176,7 +179,9 @@ public final class LocalLambdaHost implements AutoCloseable {
 
     /** The child processes currently alive, e.g. to check that none outlives {@link #close()}. */
     public List<ProcessHandle> processes() {
-        return pools.values().stream().flatMap(pool -> pool.processes().stream()).toList();
+        return pools.values().stream()
+                .flatMap(pool -> pool.processes().stream())
+                .toList();
     }
 
     private void killChildren() {
@@ -208,7 +213,8 @@ public final class LocalLambdaHost implements AutoCloseable {
 
     private void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             logSink.accept("[lambda-host] could not delete " + root + ": " + e);
         }

@@ -77,7 +77,8 @@ final class Sandbox implements AutoCloseable {
         command.add(host.javaCommand());
         command.add("-Xmx" + spec.memoryMb() + "m");
         // The flags Lambda's java21 runtime starts with: fast startup beats peak throughput for short invocations.
-        command.addAll(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+        command.addAll(
+                List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
         command.add("-XX:-UsePerfData");
         // The RIC loads a JNI library and uses sun.misc.Unsafe; without these, newer JDKs print warnings on stderr.
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -175,8 +176,9 @@ final class Sandbox implements AutoCloseable {
         try {
             outcome = invocation.outcome.get(boundMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            host.logSink().accept("[" + label + "] no response for " + invocation.requestId + " within init "
-                    + host.initTimeout().toMillis() + " ms + timeout; killing the instance");
+            host.logSink()
+                    .accept("[" + label + "] no response for " + invocation.requestId + " within init "
+                            + host.initTimeout().toMillis() + " ms + timeout; killing the instance");
             outcome = invocation.timedOut();
         } catch (ExecutionException e) {
             throw new IllegalStateException("Outcome of " + invocation.requestId + " on " + label + " failed", e);

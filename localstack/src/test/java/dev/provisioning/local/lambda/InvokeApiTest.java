@@ -29,8 +29,10 @@ class InvokeApiTest {
     @BeforeAll
     static void start() {
         host = LocalLambdaHost.builder().logSink(LocalLambdaHostTest::log).start();
-        host.register(LocalLambdaHostTest.function("echo", TestHandlers.Echo.class).build());
-        host.register(LocalLambdaHostTest.function("failing", TestHandlers.Failing.class).build());
+        host.register(
+                LocalLambdaHostTest.function("echo", TestHandlers.Echo.class).build());
+        host.register(LocalLambdaHostTest.function("failing", TestHandlers.Failing.class)
+                .build());
         lambda = LambdaClient.builder()
                 .endpointOverride(host.endpoint())
                 .region(Region.US_EAST_1)
@@ -53,11 +55,10 @@ class InvokeApiTest {
 
     @Test
     void invoke_whenRequestResponseByNameOrArn_returnsPayload() {
-        for (String functionName : new String[] {
-            "echo", "echo:live", "arn:aws:lambda:us-east-1:000000000000:function:echo"
-        }) {
-            InvokeResponse response = lambda.invoke(r -> r.functionName(functionName)
-                    .payload(SdkBytes.fromUtf8String("{\"user\":\"ada\"}")));
+        for (String functionName :
+                new String[] {"echo", "echo:live", "arn:aws:lambda:us-east-1:000000000000:function:echo"}) {
+            InvokeResponse response = lambda.invoke(
+                    r -> r.functionName(functionName).payload(SdkBytes.fromUtf8String("{\"user\":\"ada\"}")));
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.functionError()).isNull();
@@ -68,8 +69,8 @@ class InvokeApiTest {
 
     @Test
     void invoke_whenHandlerThrows_reportsUnhandledFunctionError() {
-        InvokeResponse response = lambda.invoke(r -> r.functionName("failing")
-                .payload(SdkBytes.fromUtf8String("{\"reason\":\"sdk\"}")));
+        InvokeResponse response =
+                lambda.invoke(r -> r.functionName("failing").payload(SdkBytes.fromUtf8String("{\"reason\":\"sdk\"}")));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.functionError()).isEqualTo("Unhandled");
@@ -105,9 +106,8 @@ class InvokeApiTest {
 
     @Test
     void invoke_whenDryRun_answersNoContent() {
-        InvokeResponse response = lambda.invoke(r -> r.functionName("echo")
-                .invocationType(InvocationType.DRY_RUN)
-                .payload(SdkBytes.fromUtf8String("{}")));
+        InvokeResponse response = lambda.invoke(r ->
+                r.functionName("echo").invocationType(InvocationType.DRY_RUN).payload(SdkBytes.fromUtf8String("{}")));
 
         assertThat(response.statusCode()).isEqualTo(204);
     }

@@ -47,14 +47,20 @@ class LocalLambdaHostTest {
 
     static Path testClasses() {
         try {
-            return Path.of(TestHandlers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(TestHandlers.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
     static FunctionSpec.Builder function(String name, Class<?> handler) {
-        return FunctionSpec.builder(name, handler.getName()).classpath(testClasses()).memoryMb(128);
+        return FunctionSpec.builder(name, handler.getName())
+                .classpath(testClasses())
+                .memoryMb(128);
     }
 
     static byte[] json(Object value) throws Exception {
@@ -74,8 +80,8 @@ class LocalLambdaHostTest {
         InvocationResult warm = host.invoke("echo-java", json(Map.of("n", 2)));
         InvocationResult warmer = host.invoke("echo-java", json(Map.of("n", 3)));
 
-        log("timing: cold " + cold.duration().toMillis() + " ms, warm " + warm.duration().toNanos() / 1e6 + " ms, "
-                + warmer.duration().toNanos() / 1e6 + " ms");
+        log("timing: cold " + cold.duration().toMillis() + " ms, warm "
+                + warm.duration().toNanos() / 1e6 + " ms, " + warmer.duration().toNanos() / 1e6 + " ms");
         assertThat(cold.functionError()).as(cold.toString()).isFalse();
         assertThat(map(cold.payload())).isEqualTo(Map.of("hello", "world"));
         assertThat(cold.coldStart()).isTrue();
@@ -239,7 +245,8 @@ class LocalLambdaHostTest {
 
     @Test
     void close_whenInstancesRunning_leavesNoChildProcessAlive() throws Exception {
-        LocalLambdaHost own = LocalLambdaHost.builder().logSink(LocalLambdaHostTest::log).start();
+        LocalLambdaHost own =
+                LocalLambdaHost.builder().logSink(LocalLambdaHostTest::log).start();
         List<ProcessHandle> children;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             own.register(function("idle-java", TestHandlers.Echo.class).build());
@@ -266,7 +273,9 @@ class LocalLambdaHostTest {
     static void awaitLog(String fragment) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (LOGS.stream().noneMatch(line -> line.contains(fragment))) {
-            assertThat(System.nanoTime()).as("log line containing '%s'", fragment).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("log line containing '%s'", fragment)
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
     }

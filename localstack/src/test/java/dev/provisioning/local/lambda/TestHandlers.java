@@ -65,9 +65,18 @@ final class TestHandlers {
         public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
             Map<String, Object> seen = new LinkedHashMap<>();
             for (String name : new String[] {
-                "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-                "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_LOG_GROUP_NAME", "TZ",
-                "AWS_ACCESS_KEY_ID", "CUSTOM_SETTING", "PATH", "LAMBDA_TASK_ROOT"
+                "AWS_LAMBDA_FUNCTION_NAME",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+                "AWS_LAMBDA_FUNCTION_VERSION",
+                "AWS_REGION",
+                "AWS_DEFAULT_REGION",
+                "AWS_EXECUTION_ENV",
+                "AWS_LAMBDA_LOG_GROUP_NAME",
+                "TZ",
+                "AWS_ACCESS_KEY_ID",
+                "CUSTOM_SETTING",
+                "PATH",
+                "LAMBDA_TASK_ROOT"
             }) {
                 seen.put(name, System.getenv(name));
             }
