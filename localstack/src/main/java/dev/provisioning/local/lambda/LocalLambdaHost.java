@@ -65,11 +65,8 @@ public final class LocalLambdaHost implements AutoCloseable {
         workDirectory = Files.createTempDirectory("local-lambda-host");
         Path taskRoot = Files.createDirectory(workDirectory.resolve("task"));
         config = new HostConfig(
-                ProcessHandle.current()
-                        .info()
-                        .command()
-                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                                .toString()),
+                // This JVM's own launcher: same version as the RIC flags below are chosen for.
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 RuntimeDistribution.classpath(),
                 RuntimeDistribution.extractJniLibrary(workDirectory),
                 taskRoot,

@@ -82,6 +82,7 @@ final class Sandbox implements AutoCloseable {
         command.add("-XX:-UsePerfData");
         // The RIC loads a JNI library and uses sun.misc.Unsafe; without these, newer JDKs print warnings on stderr.
         command.add("--enable-native-access=ALL-UNNAMED");
+        // The host starts children with its own java, so its version decides which flags exist.
         if (Runtime.version().feature() >= 23) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }

@@ -79,6 +79,13 @@ class LocalLambdaHostTest {
         InvocationResult cold = host.invoke("echo-java", json(Map.of("hello", "world")));
         InvocationResult warm = host.invoke("echo-java", json(Map.of("n", 2)));
         InvocationResult warmer = host.invoke("echo-java", json(Map.of("n", 3)));
+        List<Double> warmMillis = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            warmMillis.add(host.invoke("echo-java", json(Map.of("i", i))).duration().toNanos() / 1e6);
+        }
+        warmMillis.sort(null);
+        log("timing: 30 more warm invokes, min %.2f ms, median %.2f ms, max %.2f ms"
+                .formatted(warmMillis.getFirst(), warmMillis.get(15), warmMillis.getLast()));
 
         log("timing: cold " + cold.duration().toMillis() + " ms, warm "
                 + warm.duration().toNanos() / 1e6 + " ms, " + warmer.duration().toNanos() / 1e6 + " ms");
@@ -89,7 +96,7 @@ class LocalLambdaHostTest {
         assertThat(warm.instance()).isEqualTo(cold.instance()).isEqualTo("echo-java#1");
         assertThat(map(warmer.payload())).isEqualTo(Map.of("n", 3));
         assertThat(warmer.duration()).isLessThan(Duration.ofMillis(500));
-        assertThat(host.metrics("echo-java")).isEqualTo(new FunctionMetrics(3, 1, 0, 0, 0));
+        assertThat(host.metrics("echo-java")).isEqualTo(new FunctionMetrics(33, 1, 0, 0, 0));
         assertThat(LOGS).anyMatch(line -> line.equals("[echo-java#1] echo " + cold.requestId()));
     }
 
@@ -108,6 +115,19 @@ class LocalLambdaHostTest {
         InvocationResult again = host.invoke("failing-java", json(Map.of()));
         assertThat(again.coldStart()).isFalse();
         assertThat(host.metrics("failing-java").errors()).isEqualTo(2);
+    }
+
+    @Test
+    void invoke_whenHandlerConstructorThrows_returnsInitErrorPromptly() throws Exception {
+        host.register(function("broken-java", TestHandlers.BrokenInit.class)
+                .timeout(Duration.ofSeconds(30))
+                .build());
+
+        InvocationResult result = host.invoke("broken-java", json(Map.of()));
+
+        assertThat(result.functionError()).isTrue();
+        assertThat(result.duration()).isLessThan(Duration.ofSeconds(10));
+        assertThat(result.payloadUtf8()).contains("missing configuration");
     }
 
     @Test

@@ -89,4 +89,16 @@ final class TestHandlers {
             return seen;
         }
     }
+
+    /** Fails while the runtime loads it, so the runtime reports an init error and exits. */
+    public static final class BrokenInit implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+        public BrokenInit() {
+            throw new IllegalStateException("missing configuration");
+        }
+
+        @Override
+        public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+            return input;
+        }
+    }
 }
