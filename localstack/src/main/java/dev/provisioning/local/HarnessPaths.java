@@ -19,13 +19,15 @@ public record HarnessPaths(Path triggerJar, Path provisionerJar, Path localstack
 
     public static HarnessPaths discover() {
         Path root = repositoryRoot();
-        Path trigger = property("trigger.jar", root.resolve("ingest-trigger/target/ingest-trigger-" + VERSION + "-lambda.jar"));
+        Path trigger = property(
+                "trigger.jar", root.resolve("ingest-trigger/target/ingest-trigger-" + VERSION + "-lambda.jar"));
         Path provisioner =
                 property("provisioner.jar", root.resolve("provisioner/target/provisioner-" + VERSION + "-lambda.jar"));
         Path localstack = property("localstack.dir", root.resolve("localstack"));
         for (Path jar : new Path[] {trigger, provisioner}) {
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("Missing " + jar + ": build it first (./pipeline builds what is missing)");
+                throw new IllegalStateException(
+                        "Missing " + jar + ": build it first (./pipeline builds what is missing)");
             }
         }
         return new HarnessPaths(trigger, provisioner, localstack);
@@ -33,7 +35,9 @@ public record HarnessPaths(Path triggerJar, Path provisionerJar, Path localstack
 
     private static Path property(String name, Path defaultValue) {
         String value = System.getProperty(name);
-        return (value == null || value.isBlank() ? defaultValue : Path.of(value)).toAbsolutePath().normalize();
+        return (value == null || value.isBlank() ? defaultValue : Path.of(value))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The nearest folder upwards from the working directory that holds {@code mvnw}. */

@@ -24,8 +24,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
  */
 public final class LocalRun {
 
-    static final String USAGE =
-            """
+    static final String USAGE = """
             usage: ./pipeline local [--users N] [--keep-running] [--verbose] [--log FILE]
               --users N        sign up and confirm N users through cognito-local (default 25)
               --keep-running   after the summary, print the endpoints and wait (Ctrl-C stops everything)
@@ -161,7 +160,8 @@ public final class LocalRun {
 
     static List<PipelineReport.ConfirmedUser> confirmedUsers(LocalPipeline pipeline) {
         List<PipelineReport.ConfirmedUser> users = new ArrayList<>();
-        for (UserType user : pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
+        for (UserType user :
+                pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
             users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
         }
         return users;
@@ -181,11 +181,13 @@ public final class LocalRun {
         err.println("  queue:      " + pipeline.resources().queueUrl());
         err.println("  dlq:        " + pipeline.resources().deadLetterQueueUrl());
         err.println("  table:      " + pipeline.resources().tableName());
-        err.println("  cognito:    " + pipeline.cognito().endpoint() + " (pool " + pipeline.userPool().poolId()
-                + ", client " + pipeline.userPool().clientId() + ")");
+        err.println("  cognito:    " + pipeline.cognito().endpoint() + " (pool "
+                + pipeline.userPool().poolId() + ", client "
+                + pipeline.userPool().clientId() + ")");
         err.println("  lambda:     " + pipeline.lambda().endpoint());
-        err.println("  e.g. aws cognito-idp list-users --endpoint-url " + pipeline.cognito().endpoint()
-                + " --user-pool-id " + pipeline.userPool().poolId());
+        err.println("  e.g. aws cognito-idp list-users --endpoint-url "
+                + pipeline.cognito().endpoint() + " --user-pool-id "
+                + pipeline.userPool().poolId());
         err.println("press Ctrl-C to stop");
     }
 

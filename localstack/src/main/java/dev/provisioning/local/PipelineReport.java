@@ -48,7 +48,8 @@ public record PipelineReport(
 
         Map<String, Integer> accounts = new HashMap<>();
         aws.dynamoDb()
-                .scanPaginator(b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
+                .scanPaginator(
+                        b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
                 .items()
                 .forEach(item -> accounts.merge(text(item, "cognitoSub"), 1, Integer::sum));
 
@@ -88,7 +89,13 @@ public record PipelineReport(
             throw new IllegalStateException("The local pipeline has no user pool");
         }
         return new PipelineReport(
-                confirmedUsers.size(), provisioned, emailed, deadLetters.size(), lost, duplicateAccounts, duplicateEmails);
+                confirmedUsers.size(),
+                provisioned,
+                emailed,
+                deadLetters.size(),
+                lost,
+                duplicateAccounts,
+                duplicateEmails);
     }
 
     /** The script-readable summary line; more {@code key=value} pairs may follow it. */

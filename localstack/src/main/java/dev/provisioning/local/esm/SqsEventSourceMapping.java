@@ -2,22 +2,18 @@ package dev.provisioning.local.esm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
@@ -242,39 +238,8 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         }
     }
 
-    /** Lambda's SQS event: the same field names and value formats the service sends. */
-    byte[] event(List<Message> batch) {
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode records = root.putArray("Records");
-        for (Message message : batch) {
-            ObjectNode record = records.addObject();
-            record.put("messageId", message.messageId());
-            record.put("receiptHandle", message.receiptHandle());
-            record.put("body", message.body());
-            ObjectNode attributes = record.putObject("attributes");
-            for (Map.Entry<MessageSystemAttributeName, String> entry :
-                    message.attributes().entrySet()) {
-                attributes.put(entry.getKey().toString(), entry.getValue());
-            }
-            ObjectNode messageAttributes = record.putObject("messageAttributes");
-            for (Map.Entry<String, MessageAttributeValue> entry :
-                    message.messageAttributes().entrySet()) {
-                ObjectNode value = messageAttributes.putObject(entry.getKey());
-                value.put("stringValue", entry.getValue().stringValue());
-                value.putArray("stringListValues");
-                value.putArray("binaryListValues");
-                value.put("dataType", entry.getValue().dataType());
-            }
-            record.put("md5OfBody", message.md5OfBody());
-            record.put("eventSource", "aws:sqs");
-            record.put("eventSourceARN", settings.queueArn());
-            record.put("awsRegion", settings.region());
-        }
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not write the SQS event", e);
-        }
+    private byte[] event(List<Message> batch) {
+        return SqsEvents.of(batch, settings.queueArn(), settings.region());
     }
 
     private static void sleep(Duration duration) {

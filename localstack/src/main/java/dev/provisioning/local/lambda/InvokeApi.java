@@ -57,10 +57,14 @@ final class InvokeApi implements HttpHandler {
                                 .set("x-amzn-RequestId", UUID.randomUUID().toString());
                         RuntimeApiServer.send(exchange, 204, new byte[0]);
                     }
-                    default -> sendError(
-                            exchange,
-                            new LambdaHostException(
-                                    "InvalidParameterValueException", 400, "Unsupported InvocationType " + type, null));
+                    default ->
+                        sendError(
+                                exchange,
+                                new LambdaHostException(
+                                        "InvalidParameterValueException",
+                                        400,
+                                        "Unsupported InvocationType " + type,
+                                        null));
                 }
             } catch (LambdaHostException e) {
                 sendError(exchange, e);

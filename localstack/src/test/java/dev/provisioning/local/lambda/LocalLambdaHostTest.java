@@ -81,7 +81,8 @@ class LocalLambdaHostTest {
         InvocationResult warmer = host.invoke("echo-java", json(Map.of("n", 3)));
         List<Double> warmMillis = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            warmMillis.add(host.invoke("echo-java", json(Map.of("i", i))).duration().toNanos() / 1e6);
+            warmMillis.add(
+                    host.invoke("echo-java", json(Map.of("i", i))).duration().toNanos() / 1e6);
         }
         warmMillis.sort(null);
         log("timing: 30 more warm invokes, min %.2f ms, median %.2f ms, max %.2f ms"
