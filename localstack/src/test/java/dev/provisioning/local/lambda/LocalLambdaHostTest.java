@@ -81,7 +81,8 @@ class LocalLambdaHostTest {
         InvocationResult warmer = host.invoke("echo-java", json(Map.of("n", 3)));
         List<Double> warmMillis = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            warmMillis.add(host.invoke("echo-java", json(Map.of("i", i))).duration().toNanos() / 1e6);
+            warmMillis.add(
+                    host.invoke("echo-java", json(Map.of("i", i))).duration().toNanos() / 1e6);
         }
         warmMillis.sort(null);
         log("timing: 30 more warm invokes, min %.2f ms, median %.2f ms, max %.2f ms"
@@ -250,6 +251,19 @@ class LocalLambdaHostTest {
                     assertThat(e.httpStatus()).isEqualTo(404);
                 })
                 .hasMessageContaining("arn:aws:lambda:us-east-1:000000000000:function:no-such-function");
+    }
+
+    @Test
+    void register_whenJarMissing_throwsNamingFunctionAndPath() {
+        FunctionSpec spec = FunctionSpec.builder("missing-jar", "example.Handler")
+                .classpath(Path.of("target/does-not-exist-lambda.jar"))
+                .build();
+
+        assertThatThrownBy(() -> host.register(spec))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing-jar")
+                .hasMessageContaining("does-not-exist-lambda.jar");
+        assertThat(host.functionNames()).doesNotContain("missing-jar");
     }
 
     @Test
