@@ -27,6 +27,7 @@ final class FunctionPool implements AutoCloseable {
     // Most recently used first: keeps a few instances warm instead of spreading work over all of them.
     private final Deque<Sandbox> idle = new ArrayDeque<>();
     private final Set<Sandbox> live = new HashSet<>();
+    private final List<Sandbox> closing = new ArrayList<>();
     private int starting;
     private int nextNumber = 1;
     private boolean closed;
@@ -214,22 +215,38 @@ final class FunctionPool implements AutoCloseable {
         return new FunctionMetrics(invocations.sum(), coldStarts.sum(), errors.sum(), timeouts.sum(), crashes.sum());
     }
 
-    /** Signals every instance first so that they shut down in parallel, then waits for each. */
-    @Override
-    public void close() {
-        List<Sandbox> sandboxes;
+    /** Marks the pool closed and asks every instance to exit, without waiting; lets a host stop all pools at once. */
+    void beginClose() {
+        List<Sandbox> stopping;
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
-            sandboxes = new ArrayList<>(live);
+            closing.addAll(live);
+            stopping = List.copyOf(closing);
             live.clear();
             idle.clear();
             released.signalAll();
         } finally {
             lock.unlock();
         }
-        sandboxes.forEach(Sandbox::stop);
-        sandboxes.forEach(Sandbox::close);
+        stopping.forEach(Sandbox::stop);
+    }
+
+    /** Stops every instance, escalating to SIGKILL for any that does not exit within a few seconds. */
+    @Override
+    public void close() {
+        beginClose();
+        List<Sandbox> stopping;
+        lock.lock();
+        try {
+            stopping = List.copyOf(closing);
+        } finally {
+            lock.unlock();
+        }
+        stopping.forEach(Sandbox::close);
         awaitLaunches(Duration.ofSeconds(15));
     }
 

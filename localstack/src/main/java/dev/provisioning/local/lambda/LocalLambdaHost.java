@@ -87,11 +87,23 @@ public final class LocalLambdaHost implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** Makes a function invocable; instances start on first use. */
+    /**
+     * Makes a function invocable; instances start on first use.
+     *
+     * @throws IllegalArgumentException if a classpath entry does not exist
+     * @throws IllegalStateException if a function of that name is already registered
+     */
     public void register(FunctionSpec spec) {
         Objects.requireNonNull(spec, "spec");
         if (closed.get()) {
             throw new IllegalStateException("Host is closed; cannot register " + spec.name());
+        }
+        // Fail here, naming the path, rather than with a ClassNotFoundException inside the first invocation.
+        for (Path entry : spec.classpath()) {
+            if (!Files.exists(entry)) {
+                throw new IllegalArgumentException(
+                        "Classpath entry of function " + spec.name() + " does not exist: " + entry.toAbsolutePath());
+            }
         }
         if (pools.putIfAbsent(spec.name(), new FunctionPool(spec, config)) != null) {
             throw new IllegalStateException("Function " + spec.name() + " is already registered");
@@ -194,6 +206,8 @@ public final class LocalLambdaHost implements AutoCloseable {
         if (server != null) {
             server.stop(0);
         }
+        // Signal all instances of all functions first, so that they exit in parallel.
+        pools.values().forEach(FunctionPool::beginClose);
         pools.values().forEach(FunctionPool::close);
         if (httpExecutor != null) {
             httpExecutor.shutdownNow();

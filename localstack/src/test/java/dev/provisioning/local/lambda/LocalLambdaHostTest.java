@@ -212,6 +212,29 @@ class LocalLambdaHostTest {
     }
 
     @Test
+    void invoke_whenAllInstancesBusyBeyondAcquireTimeout_throwsTooManyRequests() throws Exception {
+        try (LocalLambdaHost own = LocalLambdaHost.builder()
+                        .logSink(LocalLambdaHostTest::log)
+                        .acquireTimeout(Duration.ofMillis(300))
+                        .start();
+                ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            own.register(function("single-java", TestHandlers.Sleeping.class)
+                    .maxConcurrency(1)
+                    .timeout(Duration.ofSeconds(30))
+                    .build());
+            Future<InvocationResult> busy =
+                    executor.submit(() -> own.invoke("single-java", json(Map.of("millis", 3_000))));
+            awaitLog("[single-java#1] sleeping 3000 ms in ");
+
+            assertThatThrownBy(() -> own.invoke("single-java", json(Map.of("millis", 0))))
+                    .isInstanceOfSatisfying(LambdaHostException.class, e -> assertThat(e.errorCode())
+                            .isEqualTo("TooManyRequestsException"))
+                    .hasMessageContaining("single-java");
+            assertThat(busy.get(10, TimeUnit.SECONDS).functionError()).isFalse();
+        }
+    }
+
+    @Test
     void invoke_whenIntrospectingHandler_seesLambdaEnvironmentAndContext() throws Exception {
         host.register(function("context-java", TestHandlers.Introspecting.class)
                 .timeout(Duration.ofSeconds(7))
@@ -251,6 +274,19 @@ class LocalLambdaHostTest {
                     assertThat(e.httpStatus()).isEqualTo(404);
                 })
                 .hasMessageContaining("arn:aws:lambda:us-east-1:000000000000:function:no-such-function");
+    }
+
+    @Test
+    void register_whenJarMissing_throwsNamingFunctionAndPath() {
+        FunctionSpec spec = FunctionSpec.builder("missing-jar", "example.Handler")
+                .classpath(Path.of("target/does-not-exist-lambda.jar"))
+                .build();
+
+        assertThatThrownBy(() -> host.register(spec))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing-jar")
+                .hasMessageContaining("does-not-exist-lambda.jar");
+        assertThat(host.functionNames()).doesNotContain("missing-jar");
     }
 
     @Test
