@@ -29,8 +29,13 @@ public final class ProvisioningApp {
     public static ProvisioningStack createStack(App app) {
         Path baseDir = Path.of(System.getProperty(BASEDIR_PROPERTY, ".")).toAbsolutePath();
         StackSettings settings = StackSettings.fromContext(app.getNode()::tryGetContext, baseDir);
-        return new ProvisioningStack(app, STACK_ID, StackProps.builder()
-                .description("Cognito PostConfirmation -> SQS -> provisioner (DynamoDB account + SES welcome email)")
-                .build(), settings);
+        return new ProvisioningStack(
+                app,
+                STACK_ID,
+                StackProps.builder()
+                        .description(
+                                "Cognito PostConfirmation -> SQS -> provisioner (DynamoDB account + SES welcome email)")
+                        .build(),
+                settings);
     }
 }

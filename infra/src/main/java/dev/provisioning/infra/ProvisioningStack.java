@@ -171,7 +171,8 @@ public final class ProvisioningStack extends Stack {
                 .logGroup(triggerLogGroup)
                 .environment(Map.of(
                         "QUEUE_URL", queue.getQueueUrl(),
-                        "ENQUEUE_FAILURE_POLICY", settings.enqueueFailurePolicy().name(),
+                        "ENQUEUE_FAILURE_POLICY",
+                                settings.enqueueFailurePolicy().name(),
                         "ENQUEUE_TIMEOUT_MS", Integer.toString(settings.enqueueTimeoutMs())))
                 .build();
         triggerAlias = Alias.Builder.create(this, "IngestTriggerLive")
@@ -209,7 +210,10 @@ public final class ProvisioningStack extends Stack {
                 .build());
         // What the event source mapping needs, plus ChangeMessageVisibility for the handler's own backoff.
         provisionerRole.addToPolicy(allow(
-                List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                List.of(
+                        "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage",
+                        "sqs:GetQueueAttributes",
                         "sqs:ChangeMessageVisibility"),
                 List.of(queue.getQueueArn())));
         // Permanent failures go straight to the DLQ with their reason.
@@ -280,12 +284,14 @@ public final class ProvisioningStack extends Stack {
                                 + ": deploy this stack to that region (Cognito invokes triggers in its own region)")
                         .build()))
                 .build();
-        triggerAlias.addPermission("ImportedUserPoolInvoke", Permission.builder()
-                .principal(new ServicePrincipal(COGNITO_PRINCIPAL))
-                .action("lambda:InvokeFunction")
-                .sourceArn(userPool.getUserPoolArn())
-                .sourceAccount(Aws.ACCOUNT_ID)
-                .build());
+        triggerAlias.addPermission(
+                "ImportedUserPoolInvoke",
+                Permission.builder()
+                        .principal(new ServicePrincipal(COGNITO_PRINCIPAL))
+                        .action("lambda:InvokeFunction")
+                        .sourceArn(userPool.getUserPoolArn())
+                        .sourceAccount(Aws.ACCOUNT_ID)
+                        .build());
         return findCognitoPermission();
     }
 
@@ -321,17 +327,34 @@ public final class ProvisioningStack extends Stack {
         var alarmTopic = settings.alarmTopicArn() == null
                 ? null
                 : Topic.fromTopicArn(this, "AlarmTopic", settings.alarmTopicArn());
-        alarm("DeadLetterQueueNotEmpty", "Messages in the DLQ: a sign-up was not provisioned (inspect with `dlq`)",
-                deadLetterQueue.metricApproximateNumberOfMessagesVisible(minute("Maximum")), 0);
-        alarm("QueueOldestMessageAge", "Provisioning is stalled: the oldest queued sign-up is older than 5 minutes",
-                queue.metricApproximateAgeOfOldestMessage(minute("Maximum")), QUEUE_AGE_ALARM_SECONDS);
-        alarm("TriggerErrors", "PostConfirmation trigger errors: users see a failed confirmation",
-                triggerFunction.metricErrors(minute("Sum")), 0);
-        alarm("TriggerDurationP99", "Trigger p99 duration is near Cognito's 5 s budget",
-                triggerFunction.metricDuration(minute("p99")), TRIGGER_DURATION_P99_ALARM_MS);
-        alarm("TriggerEnqueueFailed", "The trigger could not enqueue sign-ups: run `reconcile`",
-                customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, triggerFunction, "Sum"), 0);
-        alarm("ProvisioningLatencyP99", "Confirmed users wait too long for their account",
+        alarm(
+                "DeadLetterQueueNotEmpty",
+                "Messages in the DLQ: a sign-up was not provisioned (inspect with `dlq`)",
+                deadLetterQueue.metricApproximateNumberOfMessagesVisible(minute("Maximum")),
+                0);
+        alarm(
+                "QueueOldestMessageAge",
+                "Provisioning is stalled: the oldest queued sign-up is older than 5 minutes",
+                queue.metricApproximateAgeOfOldestMessage(minute("Maximum")),
+                QUEUE_AGE_ALARM_SECONDS);
+        alarm(
+                "TriggerErrors",
+                "PostConfirmation trigger errors: users see a failed confirmation",
+                triggerFunction.metricErrors(minute("Sum")),
+                0);
+        alarm(
+                "TriggerDurationP99",
+                "Trigger p99 duration is near Cognito's 5 s budget",
+                triggerFunction.metricDuration(minute("p99")),
+                TRIGGER_DURATION_P99_ALARM_MS);
+        alarm(
+                "TriggerEnqueueFailed",
+                "The trigger could not enqueue sign-ups: run `reconcile`",
+                customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, triggerFunction, "Sum"),
+                0);
+        alarm(
+                "ProvisioningLatencyP99",
+                "Confirmed users wait too long for their account",
                 customMetric(MetricNames.PROVISIONING_LATENCY, provisionerFunction, "p99"),
                 PROVISIONING_LATENCY_P99_ALARM_MS);
         if (alarmTopic != null) {
@@ -352,7 +375,10 @@ public final class ProvisioningStack extends Stack {
     }
 
     private static MetricOptions minute(String statistic) {
-        return MetricOptions.builder().period(Duration.minutes(1)).statistic(statistic).build();
+        return MetricOptions.builder()
+                .period(Duration.minutes(1))
+                .statistic(statistic)
+                .build();
     }
 
     private static Metric customMetric(String name, Function function, String statistic) {
@@ -373,33 +399,50 @@ public final class ProvisioningStack extends Stack {
                 .height(1)
                 .build());
         dashboard.addWidgets(
-                graph("Trigger invocations / errors",
-                        List.of(triggerFunction.metricInvocations(minute("Sum")),
+                graph(
+                        "Trigger invocations / errors",
+                        List.of(
+                                triggerFunction.metricInvocations(minute("Sum")),
                                 triggerFunction.metricErrors(minute("Sum")),
                                 customMetric(MetricNames.TRIGGER_ENQUEUED, triggerFunction, "Sum"),
                                 customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, triggerFunction, "Sum"))),
-                graph("Trigger duration (p50, p99; budget 5 s)",
-                        List.of(triggerFunction.metricDuration(minute("p50")),
+                graph(
+                        "Trigger duration (p50, p99; budget 5 s)",
+                        List.of(
+                                triggerFunction.metricDuration(minute("p50")),
                                 triggerFunction.metricDuration(minute("p99")))),
-                graph("Queue depth and oldest message age",
-                        List.of(queue.metricApproximateNumberOfMessagesVisible(minute("Maximum")),
+                graph(
+                        "Queue depth and oldest message age",
+                        List.of(
+                                queue.metricApproximateNumberOfMessagesVisible(minute("Maximum")),
                                 queue.metricApproximateNumberOfMessagesNotVisible(minute("Maximum")),
                                 queue.metricApproximateAgeOfOldestMessage(minute("Maximum")))));
         dashboard.addWidgets(
-                graph("DLQ depth", List.of(deadLetterQueue.metricApproximateNumberOfMessagesVisible(minute("Maximum")))),
-                graph("Provisioner invocations / errors / duration",
-                        List.of(provisionerFunction.metricInvocations(minute("Sum")),
+                graph(
+                        "DLQ depth",
+                        List.of(deadLetterQueue.metricApproximateNumberOfMessagesVisible(minute("Maximum")))),
+                graph(
+                        "Provisioner invocations / errors / duration",
+                        List.of(
+                                provisionerFunction.metricInvocations(minute("Sum")),
                                 provisionerFunction.metricErrors(minute("Sum")),
                                 provisionerFunction.metricDuration(minute("p99")))),
-                graph("Accounts, emails, permanent failures, latency p99",
-                        List.of(customMetric(MetricNames.ACCOUNT_CREATED, provisionerFunction, "Sum"),
+                graph(
+                        "Accounts, emails, permanent failures, latency p99",
+                        List.of(
+                                customMetric(MetricNames.ACCOUNT_CREATED, provisionerFunction, "Sum"),
                                 customMetric(MetricNames.EMAIL_SENT, provisionerFunction, "Sum"),
                                 customMetric(MetricNames.PERMANENT_FAILURE, provisionerFunction, "Sum"),
                                 customMetric(MetricNames.PROVISIONING_LATENCY, provisionerFunction, "p99"))));
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {
-        return GraphWidget.Builder.create().title(title).left(metrics).width(8).height(6).build();
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(metrics)
+                .width(8)
+                .height(6)
+                .build();
     }
 
     private void addOutputs(StackSettings settings) {
@@ -412,14 +455,19 @@ public final class ProvisioningStack extends Stack {
         output("TriggerFunctionName", triggerFunction.getFunctionName(), "ingest-trigger function");
         output("ProvisionerFunctionName", provisionerFunction.getFunctionName(), "provisioner function");
         if (settings.importsUserPool()) {
-            output("ImportedUserPoolWiring",
-                    Fn.join("", List.of(
-                            "The stack did not change pool ", settings.userPoolId(),
-                            ". Set its PostConfirmation trigger to ", triggerAlias.getFunctionArn(),
-                            " with `doctor --fix`, or: aws cognito-idp describe-user-pool --user-pool-id ",
-                            settings.userPoolId(),
-                            ", then update-user-pool passing EVERY current setting back plus --lambda-config"
-                                    + " PostConfirmation=<alias ARN> (omitted settings are reset)")),
+            output(
+                    "ImportedUserPoolWiring",
+                    Fn.join(
+                            "",
+                            List.of(
+                                    "The stack did not change pool ",
+                                    settings.userPoolId(),
+                                    ". Set its PostConfirmation trigger to ",
+                                    triggerAlias.getFunctionArn(),
+                                    " with `doctor --fix`, or: aws cognito-idp describe-user-pool --user-pool-id ",
+                                    settings.userPoolId(),
+                                    ", then update-user-pool passing EVERY current setting back plus --lambda-config"
+                                            + " PostConfirmation=<alias ARN> (omitted settings are reset)")),
                     "What the operator must do for an imported pool");
         }
     }

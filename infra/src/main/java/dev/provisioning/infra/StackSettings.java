@@ -74,7 +74,8 @@ public record StackSettings(
     /** Construct id of the user pool the stack creates. */
     public static final String DEFAULT_USER_POOL_CONSTRUCT_ID = "UserPool";
     /** Default trigger jar, relative to the infra module. */
-    public static final String DEFAULT_TRIGGER_JAR = "../ingest-trigger/target/ingest-trigger-0.1.0-SNAPSHOT-lambda.jar";
+    public static final String DEFAULT_TRIGGER_JAR =
+            "../ingest-trigger/target/ingest-trigger-0.1.0-SNAPSHOT-lambda.jar";
     /** Default provisioner jar, relative to the infra module. */
     public static final String DEFAULT_PROVISIONER_JAR = "../provisioner/target/provisioner-0.1.0-SNAPSHOT-lambda.jar";
 
@@ -143,16 +144,40 @@ public record StackSettings(
 
     /** A copy with another construct id for the created pool. */
     public StackSettings withUserPoolConstructId(String constructId) {
-        return new StackSettings(userPoolId, constructId, senderAddress, senderIdentityExists, tableName, batchSize,
-                batchingWindowSeconds, maxConcurrency, userServiceUrl, enqueueFailurePolicy, enqueueTimeoutMs,
-                alarmTopicArn, triggerJar, provisionerJar);
+        return new StackSettings(
+                userPoolId,
+                constructId,
+                senderAddress,
+                senderIdentityExists,
+                tableName,
+                batchSize,
+                batchingWindowSeconds,
+                maxConcurrency,
+                userServiceUrl,
+                enqueueFailurePolicy,
+                enqueueTimeoutMs,
+                alarmTopicArn,
+                triggerJar,
+                provisionerJar);
     }
 
     /** A copy that imports the pool with this id. */
     public StackSettings withUserPoolId(String id) {
-        return new StackSettings(id, userPoolConstructId, senderAddress, senderIdentityExists, tableName, batchSize,
-                batchingWindowSeconds, maxConcurrency, userServiceUrl, enqueueFailurePolicy, enqueueTimeoutMs,
-                alarmTopicArn, triggerJar, provisionerJar);
+        return new StackSettings(
+                id,
+                userPoolConstructId,
+                senderAddress,
+                senderIdentityExists,
+                tableName,
+                batchSize,
+                batchingWindowSeconds,
+                maxConcurrency,
+                userServiceUrl,
+                enqueueFailurePolicy,
+                enqueueTimeoutMs,
+                alarmTopicArn,
+                triggerJar,
+                provisionerJar);
     }
 
     private static Optional<String> string(Function<String, Object> context, String key) {
@@ -224,7 +249,6 @@ public record StackSettings(
     }
 
     private static IllegalArgumentException invalid(String key, Object value, String expected) {
-        return new IllegalArgumentException(
-                "CDK context '" + key + "' is " + value + "; expected " + expected);
+        return new IllegalArgumentException("CDK context '" + key + "' is " + value + "; expected " + expected);
     }
 }

@@ -31,7 +31,8 @@ public final class Synth {
             context.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         Path out = Path.of(outdir).toAbsolutePath();
-        App app = new App(AppProps.builder().outdir(out.toString()).context(context).build());
+        App app = new App(
+                AppProps.builder().outdir(out.toString()).context(context).build());
         ProvisioningApp.createStack(app);
         CloudAssembly assembly = app.synth();
         assembly.getStacks().forEach(stack -> System.out.println(out.resolve(stack.getTemplateFile())));

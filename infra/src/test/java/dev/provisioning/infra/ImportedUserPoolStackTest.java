@@ -49,12 +49,17 @@ class ImportedUserPoolStackTest {
     @Test
     void cognitoPermission_whenPoolImported_usesImportedPoolArnAndSourceAccount() {
         fx.template().resourceCountIs("AWS::Lambda::Permission", 1);
-        fx.template().hasResourceProperties("AWS::Lambda::Permission", Map.of(
-                "Principal", "cognito-idp.amazonaws.com",
-                "FunctionName", Map.of("Ref", fx.logicalId(fx.stack().getTriggerAlias())),
-                "SourceAccount", Map.of("Ref", "AWS::AccountId"),
-                "SourceArn", fx.resolve(fx.stack().getUserPool().getUserPoolArn())));
-        String sourceArn = fx.resolve(fx.stack().getCognitoInvokePermission().getSourceArn()).toString();
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Permission",
+                        Map.of(
+                                "Principal", "cognito-idp.amazonaws.com",
+                                "FunctionName",
+                                        Map.of("Ref", fx.logicalId(fx.stack().getTriggerAlias())),
+                                "SourceAccount", Map.of("Ref", "AWS::AccountId"),
+                                "SourceArn", fx.resolve(fx.stack().getUserPool().getUserPoolArn())));
+        String sourceArn = fx.resolve(fx.stack().getCognitoInvokePermission().getSourceArn())
+                .toString();
         assertThat(sourceArn).contains(":cognito-idp:", ":userpool/" + POOL_ID, "AWS::AccountId");
         assertThat(fx.json().toString()).doesNotContain("arn:aws:cognito-idp");
     }
@@ -83,33 +88,63 @@ class ImportedUserPoolStackTest {
     @Test
     void senderIdentity_whenItAlreadyExists_isNotCreatedButStillScopesTheGrant() {
         fx.template().resourceCountIs("AWS::SES::EmailIdentity", 0);
-        fx.template().hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of(
-                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Action", List.of("ses:SendEmail", "ses:SendRawEmail"),
-                        "Condition", Map.of("StringEquals", Map.of("ses:FromAddress", StackFixture.SENDER)))))))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::IAM::Policy",
+                        Map.of(
+                                "PolicyDocument",
+                                Map.of(
+                                        "Statement",
+                                        Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                                "Action", List.of("ses:SendEmail", "ses:SendRawEmail"),
+                                                "Condition",
+                                                        Map.of(
+                                                                "StringEquals",
+                                                                Map.of("ses:FromAddress", StackFixture.SENDER)))))))));
     }
 
     @Test
     void mapping_whenContextSet_usesItsBatchWindowAndConcurrency() {
-        fx.template().hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "BatchSize", 100,
-                "MaximumBatchingWindowInSeconds", 5,
-                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
-                "ScalingConfig", Map.of("MaximumConcurrency", 20)));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::EventSourceMapping",
+                        Map.of(
+                                "BatchSize",
+                                100,
+                                "MaximumBatchingWindowInSeconds",
+                                5,
+                                "FunctionResponseTypes",
+                                List.of("ReportBatchItemFailures"),
+                                "ScalingConfig",
+                                Map.of("MaximumConcurrency", 20)));
         fx.template().hasResourceProperties("AWS::SQS::Queue", Map.of("VisibilityTimeout", 6 * 30 + 5));
     }
 
     @Test
     void environment_whenContextSet_passesPolicyAndUserServiceUrl() {
-        fx.template().hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of(
-                "Variables", Match.objectLike(Map.of("ENQUEUE_FAILURE_POLICY", "FAIL_CLOSED")))));
-        fx.template().hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of(
-                "Variables", Match.objectLike(Map.of("USER_SERVICE_URL", "https://users.example.com/v1/users")))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Environment",
+                                Map.of(
+                                        "Variables",
+                                        Match.objectLike(Map.of("ENQUEUE_FAILURE_POLICY", "FAIL_CLOSED")))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Environment",
+                                Map.of(
+                                        "Variables",
+                                        Match.objectLike(
+                                                Map.of("USER_SERVICE_URL", "https://users.example.com/v1/users")))));
     }
 
     @Test
     void alarms_whenTopicConfigured_notifyIt() {
-        assertThat(fx.resourcesOfType("AWS::CloudWatch::Alarm")).hasSize(6).allSatisfy(alarm ->
-                assertThat(alarm.get("Properties").toString()).contains("AlarmActions=[" + TOPIC + "]"));
+        assertThat(fx.resourcesOfType("AWS::CloudWatch::Alarm")).hasSize(6).allSatisfy(alarm -> assertThat(
+                        alarm.get("Properties").toString())
+                .contains("AlarmActions=[" + TOPIC + "]"));
     }
 }

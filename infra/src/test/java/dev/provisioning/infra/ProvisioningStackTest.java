@@ -60,9 +60,13 @@ class ProvisioningStackTest {
                 .containsEntry("Name", "live")
                 .containsEntry(
                         "FunctionVersion",
-                        fx.resolve(fx.stack().getTriggerFunction().getCurrentVersion().getVersion()));
+                        fx.resolve(fx.stack()
+                                .getTriggerFunction()
+                                .getCurrentVersion()
+                                .getVersion()));
         @SuppressWarnings("unchecked")
-        Map<String, Object> adminCreate = (Map<String, Object>) fx.properties(poolId).get("AdminCreateUserConfig");
+        Map<String, Object> adminCreate =
+                (Map<String, Object>) fx.properties(poolId).get("AdminCreateUserConfig");
         assertThat(adminCreate).containsEntry("AllowAdminCreateUserOnly", false);
     }
 
@@ -87,26 +91,52 @@ class ProvisioningStackTest {
 
     @Test
     void triggerEnvironment_whenDefaults_namesQueuePolicyAndTimeout() {
-        fx.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "dev.provisioning.trigger.PostConfirmationHandler::handleRequest",
-                "Environment", Map.of("Variables", Map.of(
-                        "QUEUE_URL", fx.resolve(fx.stack().getQueue().getQueueUrl()),
-                        "ENQUEUE_FAILURE_POLICY", "FAIL_OPEN",
-                        "ENQUEUE_TIMEOUT_MS", "2000"))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Handler",
+                                "dev.provisioning.trigger.PostConfirmationHandler::handleRequest",
+                                "Environment",
+                                Map.of(
+                                        "Variables",
+                                        Map.of(
+                                                "QUEUE_URL",
+                                                        fx.resolve(fx.stack()
+                                                                .getQueue()
+                                                                .getQueueUrl()),
+                                                "ENQUEUE_FAILURE_POLICY", "FAIL_OPEN",
+                                                "ENQUEUE_TIMEOUT_MS", "2000"))));
     }
 
     @Test
     void provisionerEnvironment_whenDefaults_namesTableSenderQueuesBackoffAndNamespace() {
-        fx.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "dev.provisioning.provisioner.ProvisionerHandler::handleRequest",
-                "Environment", Map.of("Variables", Map.of(
-                        "TABLE_NAME", fx.resolve(fx.stack().getTable().getTableName()),
-                        "SENDER_ADDRESS", StackFixture.SENDER,
-                        "QUEUE_URL", fx.resolve(fx.stack().getQueue().getQueueUrl()),
-                        "DLQ_URL", fx.resolve(fx.stack().getDeadLetterQueue().getQueueUrl()),
-                        "BACKOFF_BASE_SECONDS", "2",
-                        "BACKOFF_CAP_SECONDS", "300",
-                        "METRICS_NAMESPACE", "CognitoProvisioning"))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Handler",
+                                "dev.provisioning.provisioner.ProvisionerHandler::handleRequest",
+                                "Environment",
+                                Map.of(
+                                        "Variables",
+                                        Map.of(
+                                                "TABLE_NAME",
+                                                fx.resolve(fx.stack().getTable().getTableName()),
+                                                "SENDER_ADDRESS",
+                                                StackFixture.SENDER,
+                                                "QUEUE_URL",
+                                                fx.resolve(fx.stack().getQueue().getQueueUrl()),
+                                                "DLQ_URL",
+                                                fx.resolve(fx.stack()
+                                                        .getDeadLetterQueue()
+                                                        .getQueueUrl()),
+                                                "BACKOFF_BASE_SECONDS",
+                                                "2",
+                                                "BACKOFF_CAP_SECONDS",
+                                                "300",
+                                                "METRICS_NAMESPACE",
+                                                "CognitoProvisioning"))));
     }
 
     @Test
@@ -114,12 +144,14 @@ class ProvisioningStackTest {
         Object queueArn = fx.resolve(fx.stack().getQueue().getQueueArn());
         Object logGroupArn = fx.resolve(fx.stack().getTriggerLogGroup().getLogGroupArn());
 
-        List<Grant> grants = StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getTriggerRole())));
+        List<Grant> grants =
+                StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getTriggerRole())));
 
-        assertThat(grants).containsExactlyInAnyOrder(
-                Grant.allow("sqs:SendMessage", queueArn),
-                Grant.allow("logs:CreateLogStream", logGroupArn),
-                Grant.allow("logs:PutLogEvents", logGroupArn));
+        assertThat(grants)
+                .containsExactlyInAnyOrder(
+                        Grant.allow("sqs:SendMessage", queueArn),
+                        Grant.allow("logs:CreateLogStream", logGroupArn),
+                        Grant.allow("logs:PutLogEvents", logGroupArn));
     }
 
     @Test
@@ -128,28 +160,39 @@ class ProvisioningStackTest {
         Object queueArn = fx.resolve(fx.stack().getQueue().getQueueArn());
         Object dlqArn = fx.resolve(fx.stack().getDeadLetterQueue().getQueueArn());
         Object logGroupArn = fx.resolve(fx.stack().getProvisionerLogGroup().getLogGroupArn());
-        Object sesArn = Map.of("Fn::Join", List.of("", List.of(
-                "arn:", Map.of("Ref", "AWS::Partition"), ":ses:", Map.of("Ref", "AWS::Region"), ":",
-                Map.of("Ref", "AWS::AccountId"), ":identity/" + StackFixture.SENDER)));
+        Object sesArn = Map.of(
+                "Fn::Join",
+                List.of(
+                        "",
+                        List.of(
+                                "arn:",
+                                Map.of("Ref", "AWS::Partition"),
+                                ":ses:",
+                                Map.of("Ref", "AWS::Region"),
+                                ":",
+                                Map.of("Ref", "AWS::AccountId"),
+                                ":identity/" + StackFixture.SENDER)));
         Object fromSender = Map.of("StringEquals", Map.of("ses:FromAddress", StackFixture.SENDER));
         Object inNamespace = Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.NAMESPACE));
 
-        List<Grant> grants = StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getProvisionerRole())));
+        List<Grant> grants =
+                StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getProvisionerRole())));
 
-        assertThat(grants).containsExactlyInAnyOrder(
-                Grant.allow("dynamodb:GetItem", tableArn),
-                Grant.allow("dynamodb:PutItem", tableArn),
-                Grant.allow("dynamodb:UpdateItem", tableArn),
-                Grant.allow("ses:SendEmail", sesArn, fromSender),
-                Grant.allow("ses:SendRawEmail", sesArn, fromSender),
-                Grant.allow("sqs:ReceiveMessage", queueArn),
-                Grant.allow("sqs:DeleteMessage", queueArn),
-                Grant.allow("sqs:GetQueueAttributes", queueArn),
-                Grant.allow("sqs:ChangeMessageVisibility", queueArn),
-                Grant.allow("sqs:SendMessage", dlqArn),
-                Grant.allow("cloudwatch:PutMetricData", "*", inNamespace),
-                Grant.allow("logs:CreateLogStream", logGroupArn),
-                Grant.allow("logs:PutLogEvents", logGroupArn));
+        assertThat(grants)
+                .containsExactlyInAnyOrder(
+                        Grant.allow("dynamodb:GetItem", tableArn),
+                        Grant.allow("dynamodb:PutItem", tableArn),
+                        Grant.allow("dynamodb:UpdateItem", tableArn),
+                        Grant.allow("ses:SendEmail", sesArn, fromSender),
+                        Grant.allow("ses:SendRawEmail", sesArn, fromSender),
+                        Grant.allow("sqs:ReceiveMessage", queueArn),
+                        Grant.allow("sqs:DeleteMessage", queueArn),
+                        Grant.allow("sqs:GetQueueAttributes", queueArn),
+                        Grant.allow("sqs:ChangeMessageVisibility", queueArn),
+                        Grant.allow("sqs:SendMessage", dlqArn),
+                        Grant.allow("cloudwatch:PutMetricData", "*", inNamespace),
+                        Grant.allow("logs:CreateLogStream", logGroupArn),
+                        Grant.allow("logs:PutLogEvents", logGroupArn));
     }
 
     @Test
@@ -157,8 +200,8 @@ class ProvisioningStackTest {
         List<Map<String, Object>> statements = fx.resourcesOfType("AWS::IAM::Policy").stream()
                 .flatMap(policy -> {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> doc = (Map<String, Object>) ((Map<String, Object>) policy.get("Properties"))
-                            .get("PolicyDocument");
+                    Map<String, Object> doc = (Map<String, Object>)
+                            ((Map<String, Object>) policy.get("Properties")).get("PolicyDocument");
                     @SuppressWarnings("unchecked")
                     List<Map<String, Object>> list = (List<Map<String, Object>>) doc.get("Statement");
                     return list.stream();
@@ -202,11 +245,21 @@ class ProvisioningStackTest {
     void queues_whenSynthesized_useSqsManagedSseAndDenyNonTls() {
         for (var queue : List.of(fx.stack().getQueue(), fx.stack().getDeadLetterQueue())) {
             assertThat(fx.properties(fx.logicalId(queue))).containsEntry("SqsManagedSseEnabled", true);
-            fx.template().hasResourceProperties("AWS::SQS::QueuePolicy", Map.of(
-                    "Queues", List.of(fx.resolve(queue.getQueueUrl())),
-                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                            "Effect", "Deny",
-                            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+            fx.template()
+                    .hasResourceProperties(
+                            "AWS::SQS::QueuePolicy",
+                            Map.of(
+                                    "Queues", List.of(fx.resolve(queue.getQueueUrl())),
+                                    "PolicyDocument",
+                                            Map.of(
+                                                    "Statement",
+                                                    Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                                            "Effect",
+                                                            "Deny",
+                                                            "Condition",
+                                                            Map.of(
+                                                                    "Bool",
+                                                                    Map.of("aws:SecureTransport", "false")))))))));
         }
     }
 
@@ -225,17 +278,21 @@ class ProvisioningStackTest {
         Map<String, Object> mapping = fx.properties(fx.logicalId(fx.stack().getMapping()));
 
         assertThat(mapping)
-                .containsEntry("EventSourceArn", fx.resolve(fx.stack().getQueue().getQueueArn()))
+                .containsEntry(
+                        "EventSourceArn", fx.resolve(fx.stack().getQueue().getQueueArn()))
                 .containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
         assertThat(((Number) mapping.get("BatchSize")).intValue()).isEqualTo(10);
-        assertThat(((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue()).isEqualTo(1);
+        assertThat(((Number) mapping.get("MaximumBatchingWindowInSeconds")).intValue())
+                .isEqualTo(1);
         @SuppressWarnings("unchecked")
         Map<String, Object> scaling = (Map<String, Object>) mapping.get("ScalingConfig");
         assertThat(((Number) scaling.get("MaximumConcurrency")).intValue()).isEqualTo(5);
         assertThat(mapping.get("FunctionName").toString())
                 .contains(fx.logicalId(fx.stack().getProvisionerAlias()))
                 .contains(":live");
-        assertThat(fx.resource(fx.logicalId(fx.stack().getMapping())).get("DependsOn").toString())
+        assertThat(fx.resource(fx.logicalId(fx.stack().getMapping()))
+                        .get("DependsOn")
+                        .toString())
                 .contains("ProvisionerRoleDefaultPolicy");
     }
 
@@ -246,8 +303,8 @@ class ProvisioningStackTest {
         assertThat(fx.properties(tableId))
                 .containsEntry("TableName", "accounts")
                 .containsEntry("KeySchema", List.of(Map.of("AttributeName", "accountId", "KeyType", "HASH")))
-                .containsEntry("AttributeDefinitions",
-                        List.of(Map.of("AttributeName", "accountId", "AttributeType", "S")))
+                .containsEntry(
+                        "AttributeDefinitions", List.of(Map.of("AttributeName", "accountId", "AttributeType", "S")))
                 .containsEntry("BillingMode", "PAY_PER_REQUEST")
                 .containsEntry("PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))
                 .containsEntry("DeletionProtectionEnabled", true)
@@ -260,8 +317,7 @@ class ProvisioningStackTest {
     @Test
     void senderIdentity_whenNotExisting_isCreatedForTheSenderAddress() {
         fx.template().resourceCountIs("AWS::SES::EmailIdentity", 1);
-        fx.template().hasResourceProperties(
-                "AWS::SES::EmailIdentity", Map.of("EmailIdentity", StackFixture.SENDER));
+        fx.template().hasResourceProperties("AWS::SES::EmailIdentity", Map.of("EmailIdentity", StackFixture.SENDER));
     }
 
     @Test
@@ -270,43 +326,76 @@ class ProvisioningStackTest {
         String provisionerName = fx.logicalId(fx.stack().getProvisionerFunction());
 
         fx.template().resourceCountIs("AWS::CloudWatch::Alarm", 6);
-        alarm("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 0,
-                "QueueName", fx.resolve(fx.stack().getDeadLetterQueue().getQueueName()));
-        alarm("AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", 300,
-                "QueueName", fx.resolve(fx.stack().getQueue().getQueueName()));
+        alarm(
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                "Maximum",
+                0,
+                "QueueName",
+                fx.resolve(fx.stack().getDeadLetterQueue().getQueueName()));
+        alarm(
+                "AWS/SQS",
+                "ApproximateAgeOfOldestMessage",
+                "Maximum",
+                300,
+                "QueueName",
+                fx.resolve(fx.stack().getQueue().getQueueName()));
         alarm("AWS/Lambda", "Errors", "Sum", 0, "FunctionName", Map.of("Ref", triggerName));
-        fx.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                "Namespace", "AWS/Lambda",
-                "MetricName", "Duration",
-                "ExtendedStatistic", "p99",
-                "Threshold", 3000,
-                "ComparisonOperator", "GreaterThanThreshold",
-                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", triggerName)))));
-        alarm(MetricNames.NAMESPACE, MetricNames.TRIGGER_ENQUEUE_FAILED, "Sum", 0,
-                MetricNames.DIMENSION_FUNCTION, Map.of("Ref", triggerName));
-        fx.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                "Namespace", MetricNames.NAMESPACE,
-                "MetricName", MetricNames.PROVISIONING_LATENCY,
-                "ExtendedStatistic", "p99",
-                "Dimensions", List.of(Map.of(
-                        "Name", MetricNames.DIMENSION_FUNCTION, "Value", Map.of("Ref", provisionerName)))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::CloudWatch::Alarm",
+                        Map.of(
+                                "Namespace", "AWS/Lambda",
+                                "MetricName", "Duration",
+                                "ExtendedStatistic", "p99",
+                                "Threshold", 3000,
+                                "ComparisonOperator", "GreaterThanThreshold",
+                                "Dimensions",
+                                        List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", triggerName)))));
+        alarm(
+                MetricNames.NAMESPACE,
+                MetricNames.TRIGGER_ENQUEUE_FAILED,
+                "Sum",
+                0,
+                MetricNames.DIMENSION_FUNCTION,
+                Map.of("Ref", triggerName));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::CloudWatch::Alarm",
+                        Map.of(
+                                "Namespace",
+                                MetricNames.NAMESPACE,
+                                "MetricName",
+                                MetricNames.PROVISIONING_LATENCY,
+                                "ExtendedStatistic",
+                                "p99",
+                                "Dimensions",
+                                List.of(Map.of(
+                                        "Name",
+                                        MetricNames.DIMENSION_FUNCTION,
+                                        "Value",
+                                        Map.of("Ref", provisionerName)))));
     }
 
-    private void alarm(String namespace, String metric, String statistic, int threshold, String dimension,
-            Object dimensionValue) {
-        fx.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
-                "Namespace", namespace,
-                "MetricName", metric,
-                "Statistic", statistic,
-                "Threshold", threshold,
-                "ComparisonOperator", "GreaterThanThreshold",
-                "Dimensions", List.of(Map.of("Name", dimension, "Value", dimensionValue))));
+    private void alarm(
+            String namespace, String metric, String statistic, int threshold, String dimension, Object dimensionValue) {
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::CloudWatch::Alarm",
+                        Map.of(
+                                "Namespace", namespace,
+                                "MetricName", metric,
+                                "Statistic", statistic,
+                                "Threshold", threshold,
+                                "ComparisonOperator", "GreaterThanThreshold",
+                                "Dimensions", List.of(Map.of("Name", dimension, "Value", dimensionValue))));
     }
 
     @Test
     void alarms_whenNoTopicConfigured_haveNoActions() {
-        assertThat(fx.resourcesOfType("AWS::CloudWatch::Alarm")).allSatisfy(alarm ->
-                assertThat(alarm.get("Properties").toString()).doesNotContain("AlarmActions"));
+        assertThat(fx.resourcesOfType("AWS::CloudWatch::Alarm"))
+                .allSatisfy(
+                        alarm -> assertThat(alarm.get("Properties").toString()).doesNotContain("AlarmActions"));
     }
 
     @Test
@@ -315,9 +404,16 @@ class ProvisioningStackTest {
         String body = fx.resourcesOfType("AWS::CloudWatch::Dashboard").get(0).toString();
 
         assertThat(body)
-                .contains("Invocations", "Errors", "Duration", "ApproximateAgeOfOldestMessage",
-                        "ApproximateNumberOfMessagesVisible", MetricNames.TRIGGER_ENQUEUE_FAILED,
-                        MetricNames.PROVISIONING_LATENCY, MetricNames.ACCOUNT_CREATED, MetricNames.EMAIL_SENT);
+                .contains(
+                        "Invocations",
+                        "Errors",
+                        "Duration",
+                        "ApproximateAgeOfOldestMessage",
+                        "ApproximateNumberOfMessagesVisible",
+                        MetricNames.TRIGGER_ENQUEUE_FAILED,
+                        MetricNames.PROVISIONING_LATENCY,
+                        MetricNames.ACCOUNT_CREATED,
+                        MetricNames.EMAIL_SENT);
     }
 
     @Test
@@ -325,8 +421,15 @@ class ProvisioningStackTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) fx.json().get("Outputs");
 
-        assertThat(outputs).containsKeys("UserPoolId", "QueueUrl", "DeadLetterQueueUrl", "TableName",
-                "TriggerFunctionName", "ProvisionerFunctionName", "TriggerAliasArn");
+        assertThat(outputs)
+                .containsKeys(
+                        "UserPoolId",
+                        "QueueUrl",
+                        "DeadLetterQueueUrl",
+                        "TableName",
+                        "TriggerFunctionName",
+                        "ProvisionerFunctionName",
+                        "TriggerAliasArn");
         assertThat(outputs).doesNotContainKey("ImportedUserPoolWiring");
     }
 }

@@ -30,10 +30,13 @@ class RecreatedUserPoolTest {
 
         assertThat(newPoolId).startsWith("UserPoolRecreated");
         fx.template().resourceCountIs("AWS::Lambda::Permission", 1);
-        fx.template().hasResourceProperties("AWS::Lambda::Permission", Map.of(
-                "Principal", "cognito-idp.amazonaws.com",
-                "SourceArn", Map.of("Fn::GetAtt", List.of(newPoolId, "Arn")),
-                "SourceAccount", Map.of("Ref", "AWS::AccountId")));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Permission",
+                        Map.of(
+                                "Principal", "cognito-idp.amazonaws.com",
+                                "SourceArn", Map.of("Fn::GetAtt", List.of(newPoolId, "Arn")),
+                                "SourceAccount", Map.of("Ref", "AWS::AccountId")));
     }
 
     @Test
@@ -42,7 +45,13 @@ class RecreatedUserPoolTest {
 
         assertThat(whole).doesNotContain("UserPool6BA7E5F2").doesNotContain("arn:aws:cognito-idp");
         fx.template().resourceCountIs("AWS::Cognito::UserPool", 1);
-        fx.template().hasResourceProperties("AWS::Cognito::UserPool", Map.of(
-                "LambdaConfig", Map.of("PostConfirmation", Map.of("Ref", fx.logicalId(fx.stack().getTriggerAlias())))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Cognito::UserPool",
+                        Map.of(
+                                "LambdaConfig",
+                                Map.of(
+                                        "PostConfirmation",
+                                        Map.of("Ref", fx.logicalId(fx.stack().getTriggerAlias())))));
     }
 }

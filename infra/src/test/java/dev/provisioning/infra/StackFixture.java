@@ -36,7 +36,8 @@ record StackFixture(ProvisioningStack stack, Template template, Map<String, Obje
 
     static StackFixture synth(StackSettings settings) {
         App app = new App();
-        ProvisioningStack stack = new ProvisioningStack(app, "Test", StackProps.builder().build(), settings);
+        ProvisioningStack stack =
+                new ProvisioningStack(app, "Test", StackProps.builder().build(), settings);
         Template template = Template.fromStack(stack);
         return new StackFixture(stack, template, template.toJSON());
     }

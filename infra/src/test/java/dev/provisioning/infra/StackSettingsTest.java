@@ -21,8 +21,12 @@ class StackSettingsTest {
     @BeforeEach
     void jars() {
         context.put(StackSettings.SENDER_ADDRESS, "no-reply@example.com");
-        context.put(StackSettings.TRIGGER_JAR, StackFixture.jar(dir.resolve("t.jar")).toString());
-        context.put(StackSettings.PROVISIONER_JAR, StackFixture.jar(dir.resolve("p.jar")).toString());
+        context.put(
+                StackSettings.TRIGGER_JAR,
+                StackFixture.jar(dir.resolve("t.jar")).toString());
+        context.put(
+                StackSettings.PROVISIONER_JAR,
+                StackFixture.jar(dir.resolve("p.jar")).toString());
     }
 
     private StackSettings settings() {
@@ -61,7 +65,8 @@ class StackSettingsTest {
 
         assertThatThrownBy(this::settings)
                 .hasMessageContaining("'provisionerJar'")
-                .hasMessageContaining(dir.resolve("../provisioner/target").normalize().toString())
+                .hasMessageContaining(
+                        dir.resolve("../provisioner/target").normalize().toString())
                 .hasMessageContaining("./mvnw -pl provisioner -am package");
     }
 
@@ -92,10 +97,14 @@ class StackSettingsTest {
     @Test
     void fromContext_whenNumberMalformedOrOutOfRange_failsNamingTheKey() {
         context.put(StackSettings.MAX_CONCURRENCY, "1");
-        assertThatThrownBy(this::settings).hasMessageContaining("'maxConcurrency'").hasMessageContaining("2 and 1000");
+        assertThatThrownBy(this::settings)
+                .hasMessageContaining("'maxConcurrency'")
+                .hasMessageContaining("2 and 1000");
 
         context.put(StackSettings.MAX_CONCURRENCY, "ten");
-        assertThatThrownBy(this::settings).hasMessageContaining("'maxConcurrency'").hasMessageContaining("whole number");
+        assertThatThrownBy(this::settings)
+                .hasMessageContaining("'maxConcurrency'")
+                .hasMessageContaining("whole number");
     }
 
     @Test

@@ -18,7 +18,10 @@ class SynthTest {
         String provisioner = StackFixture.jar(dir.resolve("p.jar")).toString();
 
         Synth.main(new String[] {
-            out.toString(), "senderAddress=no-reply@example.com", "triggerJar=" + trigger, "provisionerJar=" + provisioner
+            out.toString(),
+            "senderAddress=no-reply@example.com",
+            "triggerJar=" + trigger,
+            "provisionerJar=" + provisioner
         });
 
         Path template = out.resolve(ProvisioningApp.STACK_ID + ".template.json");
