@@ -1,0 +1,254 @@
+package dev.provisioning.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The typed, validated inputs of {@link ProvisioningStack}, read once from CDK context with defaults; every
+ * error names the context key to fix.
+ *
+ * @param userPoolId id of an existing user pool to import, or {@code null} to create one
+ * @param userPoolConstructId construct id of the created pool (tests change it to simulate a recreated pool)
+ * @param senderAddress SES sender (email identity) of the welcome email
+ * @param senderIdentityExists {@code true} when the account already has the SES identity, so the stack must not
+ *     create it
+ * @param tableName physical name of the accounts table
+ * @param batchSize event source mapping batch size
+ * @param batchingWindowSeconds event source mapping batching window
+ * @param maxConcurrency event source mapping maximum concurrency (2..1000)
+ * @param userServiceUrl optional HTTP user service, or {@code null}
+ * @param enqueueFailurePolicy what the trigger does when SendMessage fails
+ * @param enqueueTimeoutMs the trigger's total budget for SendMessage
+ * @param alarmTopicArn optional SNS topic for alarm actions, or {@code null}
+ * @param triggerJar deployable jar of ingest-trigger
+ * @param provisionerJar deployable jar of provisioner
+ */
+public record StackSettings(
+        String userPoolId,
+        String userPoolConstructId,
+        String senderAddress,
+        boolean senderIdentityExists,
+        String tableName,
+        int batchSize,
+        int batchingWindowSeconds,
+        int maxConcurrency,
+        String userServiceUrl,
+        EnqueueFailurePolicy enqueueFailurePolicy,
+        int enqueueTimeoutMs,
+        String alarmTopicArn,
+        Path triggerJar,
+        Path provisionerJar) {
+
+    /** Context key: id of an existing user pool to import instead of creating one. */
+    public static final String USER_POOL_ID = "userPoolId";
+    /** Context key: SES sender address (required). */
+    public static final String SENDER_ADDRESS = "senderAddress";
+    /** Context key: {@code true} when the SES identity already exists in the account. */
+    public static final String SENDER_IDENTITY_EXISTS = "senderIdentityExists";
+    /** Context key: accounts table name. */
+    public static final String TABLE_NAME = "tableName";
+    /** Context key: event source mapping batch size. */
+    public static final String BATCH_SIZE = "batchSize";
+    /** Context key: event source mapping batching window in seconds. */
+    public static final String BATCHING_WINDOW_SECONDS = "batchingWindowSeconds";
+    /** Context key: event source mapping maximum concurrency. */
+    public static final String MAX_CONCURRENCY = "maxConcurrency";
+    /** Context key: optional HTTP user service URL. */
+    public static final String USER_SERVICE_URL = "userServiceUrl";
+    /** Context key: FAIL_OPEN or FAIL_CLOSED. */
+    public static final String ENQUEUE_FAILURE_POLICY = "enqueueFailurePolicy";
+    /** Context key: the trigger's SendMessage budget in milliseconds. */
+    public static final String ENQUEUE_TIMEOUT_MS = "enqueueTimeoutMs";
+    /** Context key: optional SNS topic ARN for alarm actions. */
+    public static final String ALARM_TOPIC_ARN = "alarmTopicArn";
+    /** Context key: path of the ingest-trigger Lambda jar. */
+    public static final String TRIGGER_JAR = "triggerJar";
+    /** Context key: path of the provisioner Lambda jar. */
+    public static final String PROVISIONER_JAR = "provisionerJar";
+
+    /** Construct id of the user pool the stack creates. */
+    public static final String DEFAULT_USER_POOL_CONSTRUCT_ID = "UserPool";
+    /** Default trigger jar, relative to the infra module. */
+    public static final String DEFAULT_TRIGGER_JAR =
+            "../ingest-trigger/target/ingest-trigger-0.1.0-SNAPSHOT-lambda.jar";
+    /** Default provisioner jar, relative to the infra module. */
+    public static final String DEFAULT_PROVISIONER_JAR = "../provisioner/target/provisioner-0.1.0-SNAPSHOT-lambda.jar";
+
+    private static final Pattern USER_POOL_ID_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d_[0-9A-Za-z]+");
+
+    /** Validates the settings; the constructor is the single place where their rules live. */
+    public StackSettings {
+        Objects.requireNonNull(userPoolConstructId, "userPoolConstructId");
+        Objects.requireNonNull(enqueueFailurePolicy, ENQUEUE_FAILURE_POLICY);
+        Objects.requireNonNull(tableName, TABLE_NAME);
+        if (userPoolId != null && !USER_POOL_ID_PATTERN.matcher(userPoolId).matches()) {
+            throw invalid(USER_POOL_ID, userPoolId, "a user pool id like eu-central-1_AbC123xyZ");
+        }
+        if (senderAddress == null || !senderAddress.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new IllegalArgumentException("CDK context '" + SENDER_ADDRESS
+                    + "' is required and must be an email address (the SES identity the welcome email is sent"
+                    + " from), e.g. cdk synth -c " + SENDER_ADDRESS + "=no-reply@example.com");
+        }
+        requireRange(BATCHING_WINDOW_SECONDS, batchingWindowSeconds, 0, 300);
+        requireRange(BATCH_SIZE, batchSize, 1, 10_000);
+        if (batchSize > 10 && batchingWindowSeconds < 1) {
+            throw invalid(BATCHING_WINDOW_SECONDS, batchingWindowSeconds, "at least 1 when batchSize > 10 (SQS rule)");
+        }
+        requireRange(MAX_CONCURRENCY, maxConcurrency, 2, 1000);
+        // The trigger's timeout is 4 s; SendMessage must finish well inside it, cold start included.
+        requireRange(ENQUEUE_TIMEOUT_MS, enqueueTimeoutMs, 100, 3000);
+        if (userServiceUrl != null && !userServiceUrl.matches("https?://\\S+")) {
+            throw invalid(USER_SERVICE_URL, userServiceUrl, "an http(s) URL");
+        }
+        if (alarmTopicArn != null && !alarmTopicArn.startsWith("arn:")) {
+            throw invalid(ALARM_TOPIC_ARN, alarmTopicArn, "an SNS topic ARN");
+        }
+        requireFile(TRIGGER_JAR, triggerJar, "ingest-trigger");
+        requireFile(PROVISIONER_JAR, provisionerJar, "provisioner");
+    }
+
+    /**
+     * Reads the settings from CDK context.
+     *
+     * @param context looks up a context value by key ({@code null} when absent); values may be strings (from
+     *     {@code -c key=value}) or JSON numbers and booleans (from cdk.json)
+     * @param baseDir directory against which relative jar paths resolve (the infra module)
+     */
+    public static StackSettings fromContext(Function<String, Object> context, Path baseDir) {
+        return new StackSettings(
+                string(context, USER_POOL_ID).orElse(null),
+                DEFAULT_USER_POOL_CONSTRUCT_ID,
+                string(context, SENDER_ADDRESS).orElse(null),
+                bool(context, SENDER_IDENTITY_EXISTS, false),
+                string(context, TABLE_NAME).orElse("accounts"),
+                integer(context, BATCH_SIZE, 10),
+                integer(context, BATCHING_WINDOW_SECONDS, 1),
+                integer(context, MAX_CONCURRENCY, 5),
+                string(context, USER_SERVICE_URL).orElse(null),
+                policy(context),
+                integer(context, ENQUEUE_TIMEOUT_MS, 2000),
+                string(context, ALARM_TOPIC_ARN).orElse(null),
+                path(context, TRIGGER_JAR, DEFAULT_TRIGGER_JAR, baseDir),
+                path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir));
+    }
+
+    /** Whether the stack imports an existing pool rather than creating one. */
+    public boolean importsUserPool() {
+        return userPoolId != null;
+    }
+
+    /** A copy with another construct id for the created pool. */
+    public StackSettings withUserPoolConstructId(String constructId) {
+        return new StackSettings(
+                userPoolId,
+                constructId,
+                senderAddress,
+                senderIdentityExists,
+                tableName,
+                batchSize,
+                batchingWindowSeconds,
+                maxConcurrency,
+                userServiceUrl,
+                enqueueFailurePolicy,
+                enqueueTimeoutMs,
+                alarmTopicArn,
+                triggerJar,
+                provisionerJar);
+    }
+
+    /** A copy that imports the pool with this id. */
+    public StackSettings withUserPoolId(String id) {
+        return new StackSettings(
+                id,
+                userPoolConstructId,
+                senderAddress,
+                senderIdentityExists,
+                tableName,
+                batchSize,
+                batchingWindowSeconds,
+                maxConcurrency,
+                userServiceUrl,
+                enqueueFailurePolicy,
+                enqueueTimeoutMs,
+                alarmTopicArn,
+                triggerJar,
+                provisionerJar);
+    }
+
+    private static Optional<String> string(Function<String, Object> context, String key) {
+        Object value = context.apply(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String text = String.valueOf(value).trim();
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    private static int integer(Function<String, Object> context, String key, int defaultValue) {
+        Optional<String> text = string(context, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            // cdk.json numbers arrive as Double through jsii ("10.0").
+            double number = Double.parseDouble(text.get());
+            if (number != Math.rint(number) || Double.isInfinite(number)) {
+                throw invalid(key, text.get(), "a whole number");
+            }
+            return Math.toIntExact((long) number);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw invalid(key, text.get(), "a whole number");
+        }
+    }
+
+    private static boolean bool(Function<String, Object> context, String key, boolean defaultValue) {
+        Optional<String> text = string(context, key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (text.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, text.get(), "true or false");
+        };
+    }
+
+    private static EnqueueFailurePolicy policy(Function<String, Object> context) {
+        Optional<String> text = string(context, ENQUEUE_FAILURE_POLICY);
+        if (text.isEmpty()) {
+            return EnqueueFailurePolicy.FAIL_OPEN;
+        }
+        try {
+            return EnqueueFailurePolicy.valueOf(text.get().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(ENQUEUE_FAILURE_POLICY, text.get(), "FAIL_OPEN or FAIL_CLOSED");
+        }
+    }
+
+    private static Path path(Function<String, Object> context, String key, String defaultValue, Path baseDir) {
+        Path path = Path.of(string(context, key).orElse(defaultValue));
+        return (path.isAbsolute() ? path : baseDir.resolve(path)).normalize();
+    }
+
+    private static void requireRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw invalid(key, value, "between " + min + " and " + max);
+        }
+    }
+
+    private static void requireFile(String key, Path jar, String module) {
+        if (jar == null || !Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("CDK context '" + key + "': no Lambda jar at " + jar
+                    + "; build it first (./mvnw -pl " + module + " -am package) or pass -c " + key + "=<path>");
+        }
+    }
+
+    private static IllegalArgumentException invalid(String key, Object value, String expected) {
+        return new IllegalArgumentException("CDK context '" + key + "' is " + value + "; expected " + expected);
+    }
+}
