@@ -95,7 +95,10 @@ public final class LocalRun {
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
-        System.exit(run(options, System.out, System.err));
+        // Emulators print to System.out; keep stdout for the summary line alone.
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        System.exit(run(options, stdout, System.err));
     }
 
     static int run(Options options, PrintStream out, PrintStream err) {
