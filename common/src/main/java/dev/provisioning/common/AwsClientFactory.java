@@ -53,6 +53,15 @@ public final class AwsClientFactory implements AutoCloseable {
      * @param serviceId the SDK service id whose {@code AWS_ENDPOINT_URL_<ID>} override applies
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String serviceId) {
+        return build(builder, serviceId, maxAttempts);
+    }
+
+    /**
+     * Like {@link #build(AwsClientBuilder, String)} with its own attempt count; {@code 1} for calls
+     * that must not be repeated blindly (an SES send has no idempotency token).
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, String serviceId, int maxAttempts) {
         builder.region(settings.region())
                 .credentialsProvider(credentials)
                 .httpClient(httpClient)

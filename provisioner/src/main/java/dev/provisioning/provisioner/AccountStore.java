@@ -35,6 +35,12 @@ final class AccountStore {
         NOT_APPLICABLE
     }
 
+    /** States of the optional user-service step. */
+    enum UserServiceState {
+        PENDING,
+        SYNCED
+    }
+
     /** The outcome of trying to claim the welcome email send. */
     sealed interface EmailClaim {
         /** This worker may send; {@code attempt > 1} means an earlier claim expired unconfirmed. */
@@ -144,6 +150,19 @@ final class AccountStore {
                 Map.of(":sent", s(EmailState.SENT.name()), ":mid", s(sesMessageId), ":now", s(now.toString())));
     }
 
+    /** Records that the user service has the user; idempotent. */
+    void markUserServiceSynced(String accountId, Instant now) {
+        dynamoDb.updateItem(UpdateItemRequest.builder()
+                .tableName(tableName)
+                .key(Map.of(KEY, s(accountId)))
+                .updateExpression("SET userServiceState = :synced, userServiceSyncedAt = :now")
+                .conditionExpression("attribute_exists(#k)")
+                .expressionAttributeNames(Map.of("#k", KEY))
+                .expressionAttributeValues(
+                        Map.of(":synced", s(UserServiceState.SYNCED.name()), ":now", s(now.toString())))
+                .build());
+    }
+
     /** Gives a claim back after a failed send, so the next attempt need not wait for the lease. */
     boolean releaseEmailClaim(String accountId, String token, String error) {
         return fencedUpdate(
@@ -189,6 +208,11 @@ final class AccountStore {
 
         String accountId() {
             return item.get(KEY).s();
+        }
+
+        UserServiceState userServiceState() {
+            AttributeValue state = item.get("userServiceState");
+            return state == null ? UserServiceState.PENDING : UserServiceState.valueOf(state.s());
         }
 
         EmailState emailState() {

@@ -75,12 +75,14 @@ final class BatchProcessor {
             message = codec.decode(record.getBody());
             AccountProvisioner.Result result = provisioner.provision(message);
             log.info(
-                    "Provisioned accountId={} messageId={} accountCreated={} emailSent={} resentAfterExpiredClaim={}",
+                    "Provisioned accountId={} messageId={} accountCreated={} emailSent={} resentAfterExpiredClaim={}"
+                            + " userServiceSynced={}",
                     message.idempotencyKey(),
                     record.getMessageId(),
                     result.accountCreated(),
                     result.emailSent(),
-                    result.emailResentAfterExpiredClaim());
+                    result.emailResentAfterExpiredClaim(),
+                    result.userServiceSynced());
             return true;
         } catch (RuntimeException e) {
             FailureClassifier.Failure failure = classifier.classify(e);

@@ -45,11 +45,14 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
             AwsClientFactory clients = AwsClientFactory.forLambda(config.aws());
             SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
             DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
-            SesClient ses = clients.build(SesClient.builder(), "SES");
+            // One attempt: a blind SDK retry of SendEmail after a timeout could send twice.
+            SesClient ses = clients.build(SesClient.builder(), "SES", 1);
             Clock clock = Clock.systemUTC();
             AccountProvisioner provisioner = new AccountProvisioner(
                     new AccountStore(dynamoDb, config.tableName()),
                     new WelcomeEmailSender(ses, config.senderAddress()),
+                    config.userServiceUrl()
+                            .map(url -> new UserServiceClient(clients.httpClient(), url, config.userServiceApiKey())),
                     clock,
                     config.emailClaimLease());
             return new BatchProcessor(

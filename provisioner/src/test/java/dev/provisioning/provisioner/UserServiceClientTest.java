@@ -1,0 +1,142 @@
+package dev.provisioning.provisioner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.provisioning.common.UserConfirmed;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+
+/** Against a real HTTP server on loopback, standing in for the customer's user service. */
+class UserServiceClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AtomicInteger status = new AtomicInteger(201);
+    private final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private SdkHttpClient http;
+    private UserServiceClient client;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/api/v1/users", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            requests.add(Map.of(
+                    "method", exchange.getRequestMethod(),
+                    "apiKey", String.valueOf(exchange.getRequestHeaders().getFirst("X-Api-Key")),
+                    "idempotencyKey",
+                            String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")),
+                    "body", JSON.readTree(body)));
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        server.start();
+        http = UrlConnectionHttpClient.builder()
+                .socketTimeout(Duration.ofSeconds(2))
+                .build();
+        client = new UserServiceClient(http, url(server.getAddress().getPort()), Optional.of("secret-key"));
+    }
+
+    @AfterEach
+    void stopServer() {
+        http.close();
+        server.stop(0);
+    }
+
+    private static URI url(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/api/v1/users");
+    }
+
+    @Test
+    void createUser_whenServiceAccepts_postsTheSeedPayloadWithKeys() {
+        client.createUser(message());
+
+        assertThat(requests).hasSize(1);
+        Map<String, Object> request = requests.get(0);
+        assertThat(request.get("method")).isEqualTo("POST");
+        assertThat(request.get("apiKey")).isEqualTo("secret-key");
+        assertThat(request.get("idempotencyKey")).isEqualTo("pool_1#sub-1");
+        JsonNode body = (JsonNode) request.get("body");
+        assertThat(body.path("cognitoSub").asText()).isEqualTo("sub-1");
+        assertThat(body.path("email").asText()).isEqualTo("ada@example.com");
+        assertThat(body.path("fullName").asText()).isEqualTo("Ada");
+        assertThat(body.path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(body.path("role").asText()).isEqualTo("USER");
+        assertThat(body.path("createdBy").asText()).isEqualTo("sub-1");
+        assertThat(body.path("updatedBy").asText()).isEqualTo("sub-1");
+    }
+
+    @Test
+    void createUser_whenAlreadyExists409_succeeds() {
+        status.set(409);
+
+        client.createUser(message());
+
+        assertThat(requests).hasSize(1);
+    }
+
+    @Test
+    void createUser_when503or429or408_isTransient() {
+        for (int code : new int[] {503, 429, 408}) {
+            status.set(code);
+            assertThatThrownBy(() -> client.createUser(message()))
+                    .isInstanceOf(TransientFailureException.class)
+                    .hasMessageContaining(Integer.toString(code));
+        }
+    }
+
+    @Test
+    void createUser_when400_isPermanent() {
+        status.set(400);
+
+        assertThatThrownBy(() -> client.createUser(message()))
+                .isInstanceOfSatisfying(PermanentFailureException.class, e -> assertThat(e.reason())
+                        .isEqualTo("USER_SERVICE_REJECTED_400"));
+    }
+
+    @Test
+    void createUser_whenServiceIsDown_isTransient() {
+        server.stop(0);
+
+        assertThatThrownBy(() -> client.createUser(message()))
+                .isInstanceOfSatisfying(TransientFailureException.class, e -> assertThat(e.reason())
+                        .isEqualTo("USER_SERVICE_UNREACHABLE"));
+    }
+
+    private static UserConfirmed message() {
+        return new UserConfirmed(
+                1,
+                "m-1",
+                "pool_1#sub-1",
+                "pool_1",
+                "user",
+                "sub-1",
+                "ada@example.com",
+                true,
+                "Ada",
+                "PostConfirmation_ConfirmSignUp",
+                Instant.parse("2026-11-24T00:00:00Z"),
+                "eu-central-1",
+                null,
+                Map.of());
+    }
+}
