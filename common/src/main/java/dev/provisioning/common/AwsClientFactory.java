@@ -6,10 +6,13 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * Builds every synchronous AWS client of a process the same way: explicit region, endpoint
@@ -53,27 +56,47 @@ public final class AwsClientFactory implements AutoCloseable {
      * @param serviceId the SDK service id whose {@code AWS_ENDPOINT_URL_<ID>} override applies
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String serviceId) {
-        return build(builder, serviceId, maxAttempts);
+        return build(builder, serviceId, Retries.STANDARD);
     }
 
-    /**
-     * Like {@link #build(AwsClientBuilder, String)} with its own attempt count; {@code 1} for calls
-     * that must not be repeated blindly (an SES send has no idempotency token).
-     */
+    /** Which failures the SDK may retry on its own. */
+    public enum Retries {
+        /** The SDK's standard policy: throttling, 5xx, timeouts and I/O errors. */
+        STANDARD,
+        /**
+         * Only failures the service answered (throttling, 5xx): the call certainly had no effect.
+         * For calls that must not be repeated blindly after a timeout, such as an SES send, which
+         * has no idempotency token.
+         */
+        ANSWERED_FAILURES_ONLY
+    }
+
+    /** Like {@link #build(AwsClientBuilder, String)}, with a choice of what the SDK may retry. */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, String serviceId, int maxAttempts) {
+            B builder, String serviceId, Retries retries) {
+        RetryStrategy strategy = retries == Retries.STANDARD
+                ? AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(maxAttempts)
+                        .build()
+                : StandardRetryStrategy.builder()
+                        .maxAttempts(maxAttempts)
+                        .retryOnException(AwsClientFactory::isAnsweredFailure)
+                        .treatAsThrottling(e -> e instanceof AwsServiceException a && a.isThrottlingException())
+                        .build();
         builder.region(settings.region())
                 .credentialsProvider(credentials)
                 .httpClient(httpClient)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(settings.apiCallTimeout())
                         .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(maxAttempts)
-                                .build())
+                        .retryStrategy(strategy)
                         .build());
         settings.endpointFor(serviceId).ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    static boolean isAnsweredFailure(Throwable error) {
+        return error instanceof AwsServiceException e && (e.isThrottlingException() || e.statusCode() >= 500);
     }
 
     /** The shared HTTP client, for the rare non-AWS call a function makes (e.g. the user service). */

@@ -232,6 +232,7 @@ public final class ProvisioningStack extends Stack {
         provisionerEnv.put("SENDER_ADDRESS", settings.senderAddress());
         provisionerEnv.put("QUEUE_URL", queue.getQueueUrl());
         provisionerEnv.put("DLQ_URL", deadLetterQueue.getQueueUrl());
+        provisionerEnv.put("MAX_RECEIVE_COUNT", Integer.toString(MAX_RECEIVE_COUNT));
         if (settings.userServiceUrl() != null) {
             provisionerEnv.put("USER_SERVICE_URL", settings.userServiceUrl());
         }

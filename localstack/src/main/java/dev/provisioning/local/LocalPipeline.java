@@ -3,12 +3,14 @@ package dev.provisioning.local;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.PipelineResources;
+import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.cognito.CognitoLocal;
 import dev.provisioning.local.cognito.CognitoLocalClient;
 import dev.provisioning.local.esm.SqsEventSourceMapping;
 import dev.provisioning.local.lambda.FunctionSpec;
 import dev.provisioning.local.lambda.InvocationResult;
 import dev.provisioning.local.lambda.LocalLambdaHost;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ public final class LocalPipeline implements AutoCloseable {
      * @param provisionerTimeout the provisioner's function timeout
      * @param provisionerEnvironment extra variables for the provisioner (e.g. backoff settings)
      * @param triggerEnvironment extra variables for the trigger
+     * @param chaos the faults to inject into the functions' calls
      * @param log where every component's output goes
      */
     public record Options(
@@ -51,6 +54,7 @@ public final class LocalPipeline implements AutoCloseable {
             Duration provisionerTimeout,
             Map<String, String> provisionerEnvironment,
             Map<String, String> triggerEnvironment,
+            Chaos chaos,
             Consumer<String> log) {
 
         public static Options defaults(Consumer<String> log) {
@@ -59,9 +63,28 @@ public final class LocalPipeline implements AutoCloseable {
                     Duration.ofMillis(200),
                     2,
                     Duration.ofSeconds(30),
-                    Duration.ofSeconds(5),
-                    Map.of("BACKOFF_BASE_SECONDS", "1", "BACKOFF_CAP_SECONDS", "5"),
+                    Duration.ofSeconds(10),
+                    Map.of(
+                            "BACKOFF_BASE_SECONDS", "1",
+                            "BACKOFF_CAP_SECONDS", "5",
+                            // Longer than one SES call can take (one attempt, bounded below).
+                            "EMAIL_CLAIM_LEASE_SECONDS", "15",
+                            "AWS_API_CALL_ATTEMPT_TIMEOUT_MS", "1000"),
                     Map.of(),
+                    Chaos.NONE,
+                    log);
+        }
+
+        public Options withChaos(Chaos chaos) {
+            return new Options(
+                    batchSize,
+                    batchingWindow,
+                    maxConcurrency,
+                    visibilityTimeout,
+                    provisionerTimeout,
+                    provisionerEnvironment,
+                    triggerEnvironment,
+                    chaos,
                     log);
         }
 
@@ -76,6 +99,7 @@ public final class LocalPipeline implements AutoCloseable {
                     provisionerTimeout,
                     merged,
                     triggerEnvironment,
+                    chaos,
                     log);
         }
 
@@ -88,7 +112,28 @@ public final class LocalPipeline implements AutoCloseable {
                     provisionerTimeout,
                     provisionerEnvironment,
                     triggerEnvironment,
+                    chaos,
                     log);
+        }
+    }
+
+    /**
+     * Faults injected into the functions' calls (never into the harness's own reads).
+     *
+     * @param faultRate fraction of the functions' AWS calls that fail (throttling, 500, timeout, reset)
+     * @param crashRate fraction of the provisioner's AWS calls after which its process is killed
+     * @param duplicateRate fraction of Cognito's trigger invocations delivered twice
+     */
+    public record Chaos(double faultRate, double crashRate, double duplicateRate) {
+
+        public static final Chaos NONE = new Chaos(0, 0, 0);
+
+        public Chaos {
+            for (double rate : new double[] {faultRate, crashRate, duplicateRate}) {
+                if (rate < 0 || rate > 1) {
+                    throw new IllegalArgumentException("Fault rates are fractions in [0, 1], got " + rate);
+                }
+            }
         }
     }
 
@@ -100,6 +145,7 @@ public final class LocalPipeline implements AutoCloseable {
     private CognitoLocal cognito;
     private CognitoLocalClient cognitoClient;
     private CognitoLocalClient.UserPool userPool;
+    private final List<FaultInjectingProxy> proxies = new ArrayList<>();
 
     private LocalPipeline() {}
 
@@ -125,7 +171,15 @@ public final class LocalPipeline implements AutoCloseable {
                 .accountId(LocalAws.ACCOUNT_ID)
                 .start());
 
+        Chaos chaos = options.chaos();
+        Duration timeoutFault = Duration.ofMillis(1500);
+        FaultInjectingProxy.Plan triggerPlan =
+                new FaultInjectingProxy.Plan(chaos.faultRate(), 0, 0, timeoutFault, null);
+        FaultInjectingProxy.Plan provisionerPlan = new FaultInjectingProxy.Plan(
+                chaos.faultRate(), chaos.crashRate(), 0, timeoutFault, () -> lambda.killInstance(PROVISIONER_FUNCTION));
+
         Map<String, String> triggerEnv = new HashMap<>(aws.environment());
+        throughProxy(triggerEnv, "trigger", "SQS", triggerPlan);
         triggerEnv.put("QUEUE_URL", resources.queueUrl());
         triggerEnv.putAll(options.triggerEnvironment());
         lambda.register(FunctionSpec.builder(TRIGGER_FUNCTION, TRIGGER_HANDLER)
@@ -137,8 +191,12 @@ public final class LocalPipeline implements AutoCloseable {
                 .build());
 
         Map<String, String> provisionerEnv = new HashMap<>(aws.environment());
+        for (String service : new String[] {"SQS", "DYNAMODB", "SES"}) {
+            throughProxy(provisionerEnv, "provisioner", service, provisionerPlan);
+        }
         provisionerEnv.put("QUEUE_URL", resources.queueUrl());
         provisionerEnv.put("DLQ_URL", resources.deadLetterQueueUrl());
+        provisionerEnv.put("MAX_RECEIVE_COUNT", Integer.toString(resources.maxReceiveCount()));
         provisionerEnv.put("TABLE_NAME", resources.tableName());
         provisionerEnv.put("SENDER_ADDRESS", resources.senderAddress());
         provisionerEnv.putAll(options.provisionerEnvironment());
@@ -165,10 +223,42 @@ public final class LocalPipeline implements AutoCloseable {
                 },
                 log));
 
+        URI triggerEndpoint = lambda.endpoint();
+        if (chaos.duplicateRate() > 0) {
+            // Cognito retries a trigger whose answer it did not get: deliver some invocations twice.
+            triggerEndpoint = proxy(
+                            "cognito-retries",
+                            lambda.endpoint(),
+                            new FaultInjectingProxy.Plan(0, 0, chaos.duplicateRate(), Duration.ZERO, null))
+                    .endpoint();
+        }
         cognito = track(CognitoLocal.start(new CognitoLocal.Options(
-                lambda.endpoint(), TRIGGER_FUNCTION, LocalAws.REGION, log, paths.localstackDir())));
+                triggerEndpoint, TRIGGER_FUNCTION, LocalAws.REGION, log, paths.localstackDir())));
         cognitoClient = track(cognito.newClient());
         userPool = cognitoClient.createUserPool("local-pipeline");
+    }
+
+    /** Points one service of a function's environment at a fault proxy, when there are faults to inject. */
+    private void throughProxy(
+            Map<String, String> environment, String function, String service, FaultInjectingProxy.Plan plan) {
+        if (plan.isNone()) {
+            return;
+        }
+        String key = "AWS_ENDPOINT_URL_" + service;
+        FaultInjectingProxy proxy = proxy(
+                function + "-" + service.toLowerCase(java.util.Locale.ROOT), URI.create(environment.get(key)), plan);
+        environment.put(key, proxy.endpoint().toString());
+    }
+
+    private FaultInjectingProxy proxy(String name, URI upstream, FaultInjectingProxy.Plan plan) {
+        FaultInjectingProxy proxy = track(FaultInjectingProxy.start(name, upstream, plan));
+        proxies.add(proxy);
+        return proxy;
+    }
+
+    /** The fault proxies in front of the functions' endpoints; empty without chaos. */
+    public List<FaultInjectingProxy> proxies() {
+        return List.copyOf(proxies);
     }
 
     private InvocationResult invokeProvisioner(byte[] event) {

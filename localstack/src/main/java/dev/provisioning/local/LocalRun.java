@@ -1,6 +1,8 @@
 package dev.provisioning.local;
 
 import dev.provisioning.common.Settings;
+import dev.provisioning.local.chaos.FaultInjectingProxy;
+import dev.provisioning.local.chaos.PoisonMessages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
@@ -26,23 +29,37 @@ public final class LocalRun {
 
     static final String USAGE = """
             usage: ./pipeline local [--users N] [--keep-running] [--verbose] [--log FILE]
+                                    [--fault-rate R] [--crash-rate R] [--duplicates R] [--poison K]
               --users N        sign up and confirm N users through cognito-local (default 25)
+              --fault-rate R   fraction of the functions' AWS calls that fail (throttling, 500, timeout, reset)
+              --crash-rate R   fraction of the provisioner's AWS calls after which its process is killed
+              --duplicates R   fraction of trigger invocations Cognito delivers twice
+              --poison K       put K malformed messages on the queue
               --keep-running   after the summary, print the endpoints and wait (Ctrl-C stops everything)
               --verbose        print every component's log lines too (always written to --log)
               --log FILE       where component logs go (default target/pipeline-local.log)
             """;
 
     /** Parsed command-line options. */
-    record Options(int users, boolean keepRunning, boolean verbose, Path logFile) {
+    record Options(
+            int users, boolean keepRunning, boolean verbose, Path logFile, LocalPipeline.Chaos chaos, int poison) {
 
         static Options parse(String[] args) {
             int users = 25;
             boolean keepRunning = false;
             boolean verbose = false;
             Path logFile = Path.of("target", "pipeline-local.log");
+            double faultRate = 0;
+            double crashRate = 0;
+            double duplicates = 0;
+            int poison = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--users" -> users = positiveInt(args, ++i, "--users");
+                    case "--fault-rate" -> faultRate = rate(args, ++i, "--fault-rate");
+                    case "--crash-rate" -> crashRate = rate(args, ++i, "--crash-rate");
+                    case "--duplicates" -> duplicates = rate(args, ++i, "--duplicates");
+                    case "--poison" -> poison = positiveInt(args, ++i, "--poison");
                     case "--keep-running" -> keepRunning = true;
                     case "--verbose" -> verbose = true;
                     case "--log" -> logFile = Path.of(value(args, ++i, "--log"));
@@ -50,7 +67,26 @@ public final class LocalRun {
                     default -> throw new UsageException("unknown option " + args[i]);
                 }
             }
-            return new Options(users, keepRunning, verbose, logFile);
+            return new Options(
+                    users,
+                    keepRunning,
+                    verbose,
+                    logFile,
+                    new LocalPipeline.Chaos(faultRate, crashRate, duplicates),
+                    poison);
+        }
+
+        private static double rate(String[] args, int index, String option) {
+            String value = value(args, index, option);
+            try {
+                double parsed = Double.parseDouble(value);
+                if (!(parsed >= 0 && parsed <= 1)) {
+                    throw new UsageException(option + " must be a fraction between 0 and 1, got " + value);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new UsageException(option + " must be a fraction between 0 and 1, got " + value);
+            }
         }
 
         private static String value(String[] args, int index, String option) {
@@ -108,17 +144,25 @@ public final class LocalRun {
             try (LocalPipeline pipeline = LocalPipeline.start(
                     Settings.fromEnvironment(),
                     HarnessPaths.discover(),
-                    LocalPipeline.Options.defaults(componentLog))) {
+                    LocalPipeline.Options.defaults(componentLog).withChaos(options.chaos()))) {
                 err.printf(Locale.ROOT, "ready in %.1f s%n", seconds(started));
+                Set<String> poison = putPoison(pipeline, options.poison());
                 signUp(pipeline, options.users(), err);
-                err.println("waiting for the queue to drain");
-                boolean drained = pipeline.awaitDrained(
-                        Duration.ofMinutes(10), depth -> err.printf(Locale.ROOT, "  queue depth %d%n", depth));
-                if (!drained) {
-                    err.println("the queue did not drain within 10 minutes; reporting the state as it is");
+                drain(pipeline, err);
+                int reconciled = 0;
+                for (int round = 0; round < 3; round++) {
+                    // The trigger fails open: a confirmation it could not enqueue is healed here.
+                    int missing = LocalReconciler.reconcile(
+                            pipeline, confirmedUsers(pipeline), PipelineReport.deadLetteredSubs(pipeline));
+                    if (missing == 0) {
+                        break;
+                    }
+                    err.printf(Locale.ROOT, "reconcile: re-enqueued %d confirmed users without an account%n", missing);
+                    reconciled += missing;
+                    drain(pipeline, err);
                 }
-                PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline));
-                out.println(report.summaryLine(seconds(started)));
+                PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
+                out.println(report.summaryLine(seconds(started)) + chaosFigures(pipeline, reconciled));
                 out.flush();
                 if (options.keepRunning()) {
                     printEndpoints(pipeline, err);
@@ -131,6 +175,68 @@ public final class LocalRun {
             e.printStackTrace(err);
             return 3;
         }
+    }
+
+    private static void drain(LocalPipeline pipeline, PrintStream err) {
+        err.println("waiting for the queue to drain");
+        boolean drained = pipeline.awaitDrained(Duration.ofMinutes(10), new DepthPrinter(err));
+        if (!drained) {
+            err.println("the queue did not drain within 10 minutes; reporting the state as it is");
+        }
+    }
+
+    /** Prints the queue depth when it changes, so a long drain shows progress without flooding. */
+    private static final class DepthPrinter implements java.util.function.LongConsumer {
+        private final PrintStream err;
+        private long last = -1;
+
+        DepthPrinter(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(long depth) {
+            if (depth != last) {
+                err.printf(Locale.ROOT, "  queue depth %d%n", depth);
+                last = depth;
+            }
+        }
+    }
+
+    /** Puts {@code count} malformed messages on the queue; returns their message ids. */
+    static Set<String> putPoison(LocalPipeline pipeline, int count) {
+        Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            String body = PoisonMessages.get(i).body();
+            ids.add(pipeline.aws()
+                    .sqs()
+                    .sendMessage(
+                            b -> b.queueUrl(pipeline.resources().queueUrl()).messageBody(body))
+                    .messageId());
+        }
+        return ids;
+    }
+
+    static String chaosFigures(LocalPipeline pipeline, int reconciled) {
+        long faults = 0;
+        long crashes = 0;
+        long duplicates = 0;
+        long sesCrashes = 0;
+        for (FaultInjectingProxy proxy : pipeline.proxies()) {
+            faults += proxy.faults();
+            crashes += proxy.crashes();
+            duplicates += proxy.duplicates();
+            sesCrashes += proxy.crashesAfter("SendEmail");
+        }
+        return String.format(
+                Locale.ROOT,
+                " retries=%d reconciled=%d faults_injected=%d crashes=%d crashes_after_email=%d duplicate_invocations=%d",
+                pipeline.mapping().stats().redeliveries(),
+                reconciled,
+                faults,
+                crashes,
+                sesCrashes,
+                duplicates);
     }
 
     private static void signUp(LocalPipeline pipeline, int users, PrintStream err) {
@@ -165,7 +271,8 @@ public final class LocalRun {
         List<PipelineReport.ConfirmedUser> users = new ArrayList<>();
         for (UserType user :
                 pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
-            users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
+            users.add(new PipelineReport.ConfirmedUser(
+                    attribute(user, "sub"), attribute(user, "email"), attribute(user, "name")));
         }
         return users;
     }

@@ -27,6 +27,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * @param lost confirmed users with neither an account nor a dead-letter message
  * @param duplicateAccounts account items beyond one per confirmed user (always 0 by key design)
  * @param duplicateEmails welcome emails beyond one per confirmed user
+ * @param duplicateEmailsOutsideWindow duplicate emails to accounts whose send was never retried after
+ *     an expired claim: duplicates the documented crash window cannot explain (must be 0)
+ * @param poisonDeadLettered distinct poison messages (by id) found on the dead-letter queue
+ * @param poisonReceivedOnce whether every one of those was dead-lettered on its first receive (a
+ *     crash after the dead-letter send may add a later copy; the first copy counts)
  */
 public record PipelineReport(
         int confirmed,
@@ -35,14 +40,36 @@ public record PipelineReport(
         int deadLettered,
         int lost,
         int duplicateAccounts,
-        int duplicateEmails) {
+        int duplicateEmails,
+        int duplicateEmailsOutsideWindow,
+        int poisonDeadLettered,
+        boolean poisonReceivedOnce) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A confirmed user as Cognito lists them. */
-    public record ConfirmedUser(String sub, String email) {}
+    public record ConfirmedUser(String sub, String email, String name) {}
+
+    /** Subs of the users whose confirmation is on the dead-letter queue. */
+    static Set<String> deadLetteredSubs(LocalPipeline pipeline) {
+        Set<String> subs = new HashSet<>();
+        for (Message message : peekAll(pipeline.aws(), pipeline.resources().deadLetterQueueUrl())) {
+            sub(message.body()).ifPresent(subs::add);
+        }
+        return subs;
+    }
 
     public static PipelineReport read(LocalPipeline pipeline, List<ConfirmedUser> confirmedUsers) {
+        return read(pipeline, confirmedUsers, Set.of());
+    }
+
+    /**
+     * Reads the end state.
+     *
+     * @param poisonMessageIds ids of malformed messages the run put on the queue on purpose
+     */
+    public static PipelineReport read(
+            LocalPipeline pipeline, List<ConfirmedUser> confirmedUsers, Set<String> poisonMessageIds) {
         LocalAws aws = pipeline.aws();
         String poolId = pipeline.userPool().poolId();
 
@@ -60,15 +87,25 @@ public record PipelineReport(
 
         List<Message> deadLetters = peekAll(aws, pipeline.resources().deadLetterQueueUrl());
         Set<String> deadLetteredSubs = new HashSet<>();
+        Map<String, Integer> poisonFirstReceive = new HashMap<>();
         for (Message message : deadLetters) {
             sub(message.body()).ifPresent(deadLetteredSubs::add);
+            var source = message.messageAttributes().get("source.messageId");
+            if (source != null && poisonMessageIds.contains(source.stringValue())) {
+                var receives = message.messageAttributes().get("source.receiveCount");
+                int count = receives == null ? Integer.MAX_VALUE : Integer.parseInt(receives.stringValue());
+                poisonFirstReceive.merge(source.stringValue(), count, Math::min);
+            }
         }
+        int poison = poisonFirstReceive.size();
+        boolean poisonOnce = poisonFirstReceive.values().stream().allMatch(count -> count == 1);
 
         int provisioned = 0;
         int emailed = 0;
         int lost = 0;
         int duplicateAccounts = 0;
         int duplicateEmails = 0;
+        int outsideWindow = 0;
         for (ConfirmedUser user : confirmedUsers) {
             int accountCount = accounts.getOrDefault(user.sub(), 0);
             if (accountCount > 0) {
@@ -83,6 +120,9 @@ public record PipelineReport(
             if (emails > 0) {
                 emailed++;
                 duplicateEmails += emails - 1;
+                if (emails > 1 && emailAttempts.getOrDefault(user.sub(), 0) < 2) {
+                    outsideWindow += emails - 1;
+                }
             }
         }
         if (poolId == null) {
@@ -95,7 +135,10 @@ public record PipelineReport(
                 deadLetters.size(),
                 lost,
                 duplicateAccounts,
-                duplicateEmails);
+                duplicateEmails,
+                outsideWindow,
+                poison,
+                poisonOnce);
     }
 
     /** The script-readable summary line; more {@code key=value} pairs may follow it. */
@@ -103,7 +146,8 @@ public record PipelineReport(
         return String.format(
                 java.util.Locale.ROOT,
                 "summary confirmed=%d provisioned=%d emailed=%d dead_lettered=%d lost=%d seconds=%.1f"
-                        + " duplicate_accounts=%d duplicate_emails=%d",
+                        + " duplicate_accounts=%d duplicate_emails=%d duplicate_emails_outside_window=%d"
+                        + " poison_dead_lettered=%d",
                 confirmed,
                 provisioned,
                 emailed,
@@ -111,7 +155,9 @@ public record PipelineReport(
                 lost,
                 seconds,
                 duplicateAccounts,
-                duplicateEmails);
+                duplicateEmails,
+                duplicateEmailsOutsideWindow,
+                poisonDeadLettered);
     }
 
     /**

@@ -35,6 +35,7 @@ final class BatchProcessor {
     private final DeadLetterPublisher deadLetters;
     private final SqsClient sqs;
     private final String queueUrl;
+    private final int maxReceiveCount;
     private final Clock clock;
 
     BatchProcessor(
@@ -45,6 +46,7 @@ final class BatchProcessor {
             DeadLetterPublisher deadLetters,
             SqsClient sqs,
             String queueUrl,
+            int maxReceiveCount,
             Clock clock) {
         this.codec = codec;
         this.provisioner = provisioner;
@@ -53,6 +55,7 @@ final class BatchProcessor {
         this.deadLetters = deadLetters;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.maxReceiveCount = maxReceiveCount;
         this.clock = clock;
     }
 
@@ -117,6 +120,17 @@ final class BatchProcessor {
 
     private boolean retryLater(SQSMessage record, String accountId, FailureClassifier.Failure failure) {
         int receiveCount = receiveCount(record);
+        if (receiveCount >= maxReceiveCount) {
+            // The queue would redrive it silently after this attempt; park it ourselves, with the reason.
+            return deadLetter(
+                    record,
+                    accountId,
+                    new FailureClassifier.Failure(
+                            false,
+                            "RETRIES_EXHAUSTED",
+                            "after " + receiveCount + " attempts, last: " + failure.reason() + " " + failure.message(),
+                            Duration.ZERO));
+        }
         Duration delay = backoff.delay(receiveCount, failure.notBefore());
         log.warn(
                 "Retry scheduled accountId={} messageId={} attempt={} delayMs={} reason={} error=\"{}\"",

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param deadLetterQueueUrl where permanent failures go at once ({@code DLQ_URL})
  * @param backoffBase first retry delay before jitter ({@code BACKOFF_BASE_SECONDS})
  * @param backoffCap largest retry delay ({@code BACKOFF_CAP_SECONDS})
+ * @param maxReceiveCount the queue's redrive {@code maxReceiveCount}; the last attempt dead-letters
+ *     with the reason itself ({@code MAX_RECEIVE_COUNT})
  * @param emailClaimLease how long a claimed, unconfirmed send blocks another ({@code EMAIL_CLAIM_LEASE_SECONDS})
  * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
  * @param userServiceApiKey optional API key header for it ({@code USER_SERVICE_API_KEY})
@@ -29,6 +31,7 @@ public record ProvisionerConfig(
         String deadLetterQueueUrl,
         Duration backoffBase,
         Duration backoffCap,
+        int maxReceiveCount,
         Duration emailClaimLease,
         Optional<URI> userServiceUrl,
         Optional<String> userServiceApiKey,
@@ -51,6 +54,7 @@ public record ProvisionerConfig(
                 settings.required("DLQ_URL", "the URL of the dead-letter queue"),
                 base,
                 cap,
+                settings.integer("MAX_RECEIVE_COUNT", 5, 1, 1000),
                 settings.seconds("EMAIL_CLAIM_LEASE_SECONDS", Duration.ofSeconds(60), Duration.ofSeconds(1)),
                 settings.optionalUri("USER_SERVICE_URL"),
                 settings.optional("USER_SERVICE_API_KEY"),

@@ -45,8 +45,8 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
             AwsClientFactory clients = AwsClientFactory.forLambda(config.aws());
             SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
             DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
-            // One attempt: a blind SDK retry of SendEmail after a timeout could send twice.
-            SesClient ses = clients.build(SesClient.builder(), "SES", 1);
+            // No blind retry of SendEmail after a timeout: SES may have sent it (see AccountProvisioner).
+            SesClient ses = clients.build(SesClient.builder(), "SES", AwsClientFactory.Retries.ANSWERED_FAILURES_ONLY);
             Clock clock = Clock.systemUTC();
             AccountProvisioner provisioner = new AccountProvisioner(
                     new AccountStore(dynamoDb, config.tableName()),
@@ -63,6 +63,7 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     new DeadLetterPublisher(sqs, config.deadLetterQueueUrl()),
                     sqs,
                     config.queueUrl(),
+                    config.maxReceiveCount(),
                     clock);
         }
     }

@@ -72,6 +72,12 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         final AtomicLong deleted = new AtomicLong();
         final AtomicLong reportedFailures = new AtomicLong();
         final AtomicLong failedBatches = new AtomicLong();
+        final Set<String> distinctMessages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        /** Deliveries beyond the first of each message: the retries the queue made. */
+        public long redeliveries() {
+            return records.get() - distinctMessages.size();
+        }
 
         public long batches() {
             return batches.get();
@@ -175,6 +181,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     private void deliver(List<Message> batch) {
         stats.batches.incrementAndGet();
         stats.records.addAndGet(batch.size());
+        batch.forEach(m -> stats.distinctMessages.add(m.messageId()));
         Outcome outcome;
         try {
             outcome = invoker.invoke(event(batch));
