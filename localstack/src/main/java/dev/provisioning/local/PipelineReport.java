@@ -74,11 +74,16 @@ public record PipelineReport(
         String poolId = pipeline.userPool().poolId();
 
         Map<String, Integer> accounts = new HashMap<>();
+        Map<String, Integer> emailAttempts = new HashMap<>();
         aws.dynamoDb()
                 .scanPaginator(
                         b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
                 .items()
-                .forEach(item -> accounts.merge(text(item, "cognitoSub"), 1, Integer::sum));
+                .forEach(item -> {
+                    accounts.merge(text(item, "cognitoSub"), 1, Integer::sum);
+                    AttributeValue attempts = item.get("emailAttempts");
+                    emailAttempts.put(text(item, "cognitoSub"), attempts == null ? 0 : Integer.parseInt(attempts.n()));
+                });
 
         Map<String, Integer> emailsByRecipient = new HashMap<>();
         for (MotoServer.SentEmail email : aws.moto().sentEmails()) {
