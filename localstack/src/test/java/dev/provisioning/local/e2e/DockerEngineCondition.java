@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ServiceConfigurationError;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,7 +13,7 @@ import org.testcontainers.DockerClientFactory;
 /**
  * Disables a test class when Testcontainers finds no Docker engine, with one line that says so and
  * how to run it where Docker exists: never a silent skip, never a stack trace. The probe runs once
- * per test JVM.
+ * per test JVM and, without an engine, takes about a second.
  */
 final class DockerEngineCondition implements ExecutionCondition {
 
@@ -46,7 +47,8 @@ final class DockerEngineCondition implements ExecutionCondition {
         boolean available;
         try {
             available = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
+            // A broken Testcontainers set-up is not an engine either; the line below still says what to do.
             available = false;
         }
         if (!available) {
