@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -46,7 +47,11 @@ public record PipelineResources(
     }
 
     public static PipelineResources create(LocalAws aws, Spec spec) {
-        SqsClient sqs = aws.sqs();
+        return create(aws.sqs(), aws.dynamoDb(), aws.ses(), spec);
+    }
+
+    /** Creates the resources on any AWS the clients point at (e.g. LocalStack in the end-to-end tests). */
+    public static PipelineResources create(SqsClient sqs, DynamoDbClient dynamoDb, SesClient ses, Spec spec) {
         String dlqUrl = sqs.createQueue(b -> b.queueName(spec.queueName() + "-dlq")
                         .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")))
                 .queueUrl();
@@ -66,8 +71,8 @@ public record PipelineResources(
                 .attributes()
                 .get(QueueAttributeName.QUEUE_ARN);
 
-        createAccountsTable(aws.dynamoDb(), spec.tableName());
-        aws.ses().verifyEmailIdentity(b -> b.emailAddress(spec.senderAddress()));
+        createAccountsTable(dynamoDb, spec.tableName());
+        ses.verifyEmailIdentity(b -> b.emailAddress(spec.senderAddress()));
         return new PipelineResources(
                 queueUrl,
                 queueArn,

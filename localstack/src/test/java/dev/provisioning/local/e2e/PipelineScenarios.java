@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
-import dev.provisioning.local.HarnessPaths;
-import dev.provisioning.local.LocalPipeline;
-import dev.provisioning.local.aws.MotoServer;
 import dev.provisioning.local.esm.SqsEvents;
-import dev.provisioning.local.lambda.InvocationResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,29 +24,35 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * The walking skeleton, end to end on the default local AWS: a real sign-up and confirmation in
- * cognito-local fires the trigger jar in the Lambda host, the mapping feeds the provisioner jar,
- * and the account and the email are read back from DynamoDB Local and moto.
+ * The end-to-end scenarios, written once against {@link PipelineEnvironment}: a confirmed sign-up
+ * provisions one account and sends one escaped email; a password reset provisions nothing more; a
+ * malformed record is dead-lettered while the rest of its batch succeeds. Each subclass names the
+ * environment (the default local harness, LocalStack) and nothing else.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PipelineEndToEndIT {
+abstract class PipelineScenarios {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ConcurrentLinkedQueue<String> logs = new ConcurrentLinkedQueue<>();
-    private LocalPipeline pipeline;
+    private PipelineEnvironment env;
+
+    /** Starts the environment the scenarios run on; called once per class. */
+    protected abstract PipelineEnvironment startEnvironment();
+
+    /** How long to wait for what the pipeline does asynchronously on this environment. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(60);
+    }
 
     @BeforeAll
     void startPipeline() {
-        pipeline = LocalPipeline.start(
-                Settings.fromEnvironment(), HarnessPaths.discover(), LocalPipeline.Options.defaults(logs::add));
+        env = startEnvironment();
     }
 
     @AfterAll
     void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
+        if (env != null) {
+            env.close();
         }
     }
 
@@ -60,13 +61,13 @@ class PipelineEndToEndIT {
         String email = "e2e-" + UUID.randomUUID() + "@example.com";
         String name = "<b>Tom & \"Jerry\"</b>";
 
-        String sub = signUpAndConfirm(email, name);
+        String sub = env.confirmSignUp(email, name);
 
-        Await.until("the account of " + sub, TIMEOUT, () -> account(sub).isPresent());
-        Await.until("the welcome email", TIMEOUT, () -> emailsTo(email).size() == 1);
-        Await.until("an empty queue", TIMEOUT, () -> pipeline.queueDepth() == 0);
+        Await.until("the account of " + sub, timeout(), () -> account(sub).isPresent());
+        Await.until("the welcome email", timeout(), () -> emailsTo(email).size() == 1);
+        Await.until("an empty queue", timeout(), () -> env.queueDepth() == 0);
         Map<String, AttributeValue> item = account(sub).orElseThrow();
-        assertThat(item.get("accountId").s()).isEqualTo(pipeline.userPool().poolId() + "#" + sub);
+        assertThat(item.get("accountId").s()).isEqualTo(env.poolId() + "#" + sub);
         assertThat(item.get("cognitoSub").s()).isEqualTo(sub);
         assertThat(item.get("email").s()).isEqualTo(email);
         assertThat(item.get("fullName").s()).isEqualTo(name);
@@ -74,61 +75,54 @@ class PipelineEndToEndIT {
         assertThat(item.get("role").s()).isEqualTo("USER");
         assertThat(item.get("createdBy").s()).isEqualTo(sub);
         assertThat(item.get("updatedBy").s()).isEqualTo(sub);
-        assertThat(item.get("userPoolId").s()).isEqualTo(pipeline.userPool().poolId());
+        assertThat(item.get("userPoolId").s()).isEqualTo(env.poolId());
         assertThat(item.get("emailState").s()).isEqualTo("SENT");
-        MotoServer.SentEmail sent = emailsTo(email).get(0);
-        assertThat(sent.source()).isEqualTo(pipeline.resources().senderAddress());
+        PipelineEnvironment.SentEmail sent = emailsTo(email).get(0);
+        assertThat(sent.source()).isEqualTo(env.senderAddress());
         assertThat(item.get("emailMessageId").s()).isEqualTo(sent.messageId());
         assertThat(sent.body())
                 .contains("&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;")
                 .doesNotContain("<b>Tom");
         assertThat(deadLettersFor(sub)).isEmpty();
-        assertThat(String.join("\n", logs)).doesNotContain(email);
+        assertThat(env.functionLogs()).doesNotContain(email);
     }
 
     @Test
     void confirmForgotPassword_whenExistingUserResetsPassword_provisionsNothingMore() {
         String email = "reset-" + UUID.randomUUID() + "@example.com";
-        String sub = signUpAndConfirm(email, "Reset Me");
-        Await.until("the welcome email", TIMEOUT, () -> emailsTo(email).size() == 1);
-        Await.until("an empty queue", TIMEOUT, () -> pipeline.queueDepth() == 0);
-        long recordsBefore = pipeline.mapping().stats().records();
-        long triggerCallsBefore =
-                pipeline.lambda().metrics(LocalPipeline.TRIGGER_FUNCTION).invocations();
+        String sub = env.confirmSignUp(email, "Reset Me");
+        Await.until("the welcome email", timeout(), () -> emailsTo(email).size() == 1);
+        Await.until("an empty queue", timeout(), () -> env.queueDepth() == 0);
+        long recordsBefore = env.provisionerRecords();
+        long triggerCallsBefore = env.triggerInvocations();
 
-        pipeline.cognitoClient()
-                .forgotPasswordAndConfirm(
-                        pipeline.userPool().poolId(), pipeline.userPool().clientId(), email, "N3w-Passw0rd!");
+        env.confirmForgotPassword(email);
 
-        // cognito-local waits for the trigger, so its enqueue (if any) has happened by now.
-        assertThat(pipeline.lambda().metrics(LocalPipeline.TRIGGER_FUNCTION).invocations())
-                .isEqualTo(triggerCallsBefore + 1);
-        assertThat(pipeline.queueDepth()).isZero();
-        assertThat(pipeline.mapping().stats().records()).isEqualTo(recordsBefore);
+        // The trigger has returned, so its enqueue (if any) has happened by now.
+        assertThat(env.triggerInvocations()).isEqualTo(triggerCallsBefore + 1);
+        assertThat(env.queueDepth()).isZero();
+        assertThat(env.provisionerRecords()).isEqualTo(recordsBefore);
         assertThat(emailsTo(email)).hasSize(1);
         assertThat(account(sub)).isPresent();
     }
 
     @Test
     void provisioner_whenBatchHasOneMalformedRecord_provisionsTheOthersAndDeadLettersIt() throws Exception {
-        String queueUrl = pipeline.aws()
-                .sqs()
+        String queueUrl = env.sqs()
                 .createQueue(b -> b.queueName("batch-" + UUID.randomUUID()))
                 .queueUrl();
         UserConfirmedCodec codec = UserConfirmedCodec.create();
         UserConfirmed first = message("batch-a-" + UUID.randomUUID() + "@example.com");
         UserConfirmed second = message("batch-b-" + UUID.randomUUID() + "@example.com");
-        pipeline.aws().sqs().sendMessageBatch(b -> b.queueUrl(queueUrl)
+        env.sqs().sendMessageBatch(b -> b.queueUrl(queueUrl)
                 .entries(
                         entry("1", codec.encode(first)),
                         entry("2", "{\"schemaVersion\":1,\"sub\":"),
                         entry("3", codec.encode(second))));
         List<Message> received = receiveAll(queueUrl, 3);
 
-        InvocationResult result = pipeline.lambda()
-                .invoke(
-                        LocalPipeline.PROVISIONER_FUNCTION,
-                        SqsEvents.of(received, "arn:aws:sqs:us-east-1:000000000000:batch", "us-east-1"));
+        PipelineEnvironment.Invocation result = env.invokeProvisioner(
+                SqsEvents.of(received, "arn:aws:sqs:" + env.region() + ":000000000000:batch", env.region()));
 
         assertThat(result.functionError()).as(result.toString()).isFalse();
         JsonNode response = JSON.readTree(result.payload());
@@ -150,15 +144,9 @@ class PipelineEndToEndIT {
         });
     }
 
-    private String signUpAndConfirm(String email, String name) {
-        return pipeline.cognitoClient()
-                .signUpAndConfirm(
-                        pipeline.userPool().poolId(), pipeline.userPool().clientId(), email, "Passw0rd!-e2e", name);
-    }
-
     private UserConfirmed message(String email) {
         String sub = UUID.randomUUID().toString();
-        String pool = pipeline.userPool().poolId();
+        String pool = env.poolId();
         return new UserConfirmed(
                 1,
                 UUID.randomUUID().toString(),
@@ -171,7 +159,7 @@ class PipelineEndToEndIT {
                 "Batch User",
                 "PostConfirmation_ConfirmSignUp",
                 Instant.now(),
-                "us-east-1",
+                env.region(),
                 "client",
                 Map.of());
     }
@@ -181,10 +169,9 @@ class PipelineEndToEndIT {
     }
 
     private List<Message> receiveAll(String queueUrl, int count) {
-        List<Message> messages = new java.util.ArrayList<>();
-        Await.until(count + " messages on " + queueUrl, TIMEOUT, () -> {
-            messages.addAll(pipeline.aws()
-                    .sqs()
+        List<Message> messages = new ArrayList<>();
+        Await.until(count + " messages on " + queueUrl, timeout(), () -> {
+            messages.addAll(env.sqs()
                     .receiveMessage(b -> b.queueUrl(queueUrl)
                             .maxNumberOfMessages(10)
                             .waitTimeSeconds(1)
@@ -197,30 +184,24 @@ class PipelineEndToEndIT {
     }
 
     private Optional<Map<String, AttributeValue>> account(String sub) {
-        Map<String, AttributeValue> item = pipeline.aws()
-                .dynamoDb()
-                .getItem(b -> b.tableName(pipeline.resources().tableName())
+        Map<String, AttributeValue> item = env.dynamoDb()
+                .getItem(b -> b.tableName(env.tableName())
                         .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
+                        .key(Map.of("accountId", AttributeValue.fromS(env.poolId() + "#" + sub))))
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
-    private List<MotoServer.SentEmail> emailsTo(String email) {
-        return pipeline.aws().moto().sentEmails().stream()
-                .filter(e -> e.to().contains(email))
-                .toList();
+    private List<PipelineEnvironment.SentEmail> emailsTo(String email) {
+        return env.sentEmails().stream().filter(e -> e.to().contains(email)).toList();
     }
 
     private List<Message> deadLetters() {
-        List<Message> messages = new java.util.ArrayList<>();
-        Await.until("the dead-letter queue to be readable", TIMEOUT, () -> {
+        List<Message> messages = new ArrayList<>();
+        Await.until("the dead-letter queue to be readable", timeout(), () -> {
             messages.clear();
-            messages.addAll(pipeline.aws()
-                    .sqs()
-                    .receiveMessage(b -> b.queueUrl(pipeline.resources().deadLetterQueueUrl())
+            messages.addAll(env.sqs()
+                    .receiveMessage(b -> b.queueUrl(env.deadLetterQueueUrl())
                             .maxNumberOfMessages(10)
                             .visibilityTimeout(0)
                             .messageAttributeNames("All"))
@@ -231,10 +212,9 @@ class PipelineEndToEndIT {
     }
 
     private List<Message> deadLettersFor(String sub) {
-        return pipeline
-                .aws()
+        return env
                 .sqs()
-                .receiveMessage(b -> b.queueUrl(pipeline.resources().deadLetterQueueUrl())
+                .receiveMessage(b -> b.queueUrl(env.deadLetterQueueUrl())
                         .maxNumberOfMessages(10)
                         .visibilityTimeout(0))
                 .messages()
