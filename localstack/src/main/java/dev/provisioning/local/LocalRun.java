@@ -146,35 +146,47 @@ public final class LocalRun {
                     HarnessPaths.discover(),
                     LocalPipeline.Options.defaults(componentLog).withChaos(options.chaos()))) {
                 err.printf(Locale.ROOT, "ready in %.1f s%n", seconds(started));
-                Set<String> poison = putPoison(pipeline, options.poison());
-                signUp(pipeline, options.users(), err);
-                drain(pipeline, err);
-                int reconciled = 0;
-                for (int round = 0; round < 3; round++) {
-                    // The trigger fails open: a confirmation it could not enqueue is healed here.
-                    int missing = LocalReconciler.reconcile(
-                            pipeline, confirmedUsers(pipeline), PipelineReport.deadLetteredSubs(pipeline));
-                    if (missing == 0) {
-                        break;
-                    }
-                    err.printf(Locale.ROOT, "reconcile: re-enqueued %d confirmed users without an account%n", missing);
-                    reconciled += missing;
-                    drain(pipeline, err);
-                }
-                PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
-                out.println(report.summaryLine(seconds(started)) + chaosFigures(pipeline, reconciled));
+                Outcome outcome = drive(pipeline, options.users(), options.poison(), err);
+                out.println(outcome.report().summaryLine(seconds(started)) + outcome.figures());
                 out.flush();
                 if (options.keepRunning()) {
                     printEndpoints(pipeline, err);
                     awaitInterrupt();
                 }
-                return report.lost() == 0 ? 0 : 1;
+                return outcome.report().lost() == 0 ? 0 : 1;
             }
         } catch (RuntimeException e) {
             err.println("error: " + e.getMessage());
             e.printStackTrace(err);
             return 3;
         }
+    }
+
+    /** What a run ended with: the report read from the emulators, and the chaos figures. */
+    public record Outcome(PipelineReport report, String figures, int reconciled) {}
+
+    /**
+     * The run itself, on a started pipeline: poison, sign-ups, drain, reconcile, report. Tests call
+     * this too, so the command and the chaos test prove the same thing.
+     */
+    public static Outcome drive(LocalPipeline pipeline, int users, int poisonCount, PrintStream err) {
+        Set<String> poison = putPoison(pipeline, poisonCount);
+        signUp(pipeline, users, err);
+        drain(pipeline, err);
+        int reconciled = 0;
+        for (int round = 0; round < 3; round++) {
+            // The trigger fails open: a confirmation it could not enqueue is healed here.
+            int missing = LocalReconciler.reconcile(
+                    pipeline, confirmedUsers(pipeline), PipelineReport.deadLetteredSubs(pipeline));
+            if (missing == 0) {
+                break;
+            }
+            err.printf(Locale.ROOT, "reconcile: re-enqueued %d confirmed users without an account%n", missing);
+            reconciled += missing;
+            drain(pipeline, err);
+        }
+        PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
+        return new Outcome(report, chaosFigures(pipeline, reconciled), reconciled);
     }
 
     private static void drain(LocalPipeline pipeline, PrintStream err) {
