@@ -36,6 +36,23 @@ public final class EmailAddresses {
         return domain.indexOf('.') > 0 && !domain.endsWith(".") && !domain.contains("..");
     }
 
+    /**
+     * The address with its domain in ASCII (IDNA punycode), as SES requires: {@code
+     * zoë@exämple.com} becomes {@code zoë@xn--exmple-cua.com}. The local part is left alone; SES
+     * rejects non-ASCII local parts, which the provisioner then dead-letters with SES's reason.
+     */
+    public static String withAsciiDomain(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return address;
+        }
+        try {
+            return address.substring(0, at + 1) + java.net.IDN.toASCII(address.substring(at + 1));
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
+    }
+
     /** A short, stable, non-reversible tag for an address, to correlate log lines without PII. */
     public static String fingerprint(String address) {
         if (address == null) {

@@ -27,4 +27,10 @@ class EmailAddressesTest {
                 .doesNotContain("ada")
                 .startsWith("sha256:");
     }
+
+    @Test
+    void withAsciiDomain_whenInternationalisedDomain_usesPunycode() {
+        assertThat(EmailAddresses.withAsciiDomain("zoe@exämple.com")).isEqualTo("zoe@xn--exmple-cua.com");
+        assertThat(EmailAddresses.withAsciiDomain("ada@example.com")).isEqualTo("ada@example.com");
+    }
 }

@@ -263,9 +263,9 @@ public final class LocalRun {
         }
     }
 
-    /** Test addresses on the reserved {@code example.com} domain; one in seven has a non-ASCII local part. */
+    /** Test addresses on reserved example domains; one in seven has an internationalised domain. */
     static String email(int i) {
-        return String.format(Locale.ROOT, i % 7 == 0 ? "zoë.user%05d@example.com" : "user%05d@example.com", i);
+        return String.format(Locale.ROOT, i % 7 == 0 ? "user%05d@exämple.com" : "user%05d@example.com", i);
     }
 
     /** Names a real sign-up form receives, hostile ones included. */

@@ -2,6 +2,7 @@ package dev.provisioning.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.MotoServer;
 import java.io.IOException;
@@ -121,7 +122,8 @@ public record PipelineReport(
             }
             int emails = user.email() == null
                     ? 0
-                    : emailsByRecipient.getOrDefault(user.email().toLowerCase(java.util.Locale.ROOT), 0);
+                    : emailsByRecipient.getOrDefault(
+                            EmailAddresses.withAsciiDomain(user.email()).toLowerCase(java.util.Locale.ROOT), 0);
             if (emails > 0) {
                 emailed++;
                 duplicateEmails += emails - 1;
