@@ -1,6 +1,7 @@
 package dev.provisioning.common;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -28,7 +29,10 @@ public final class AwsClientFactory implements AutoCloseable {
 
     private AwsClientFactory(Builder builder) {
         this.settings = builder.settings;
-        this.credentials = builder.credentials;
+        // The default chain is built only when asked for: it loads many classes a Lambda never uses.
+        this.credentials = builder.credentials != null
+                ? builder.credentials
+                : DefaultCredentialsProvider.builder().build();
         this.maxAttempts = builder.maxAttempts;
         this.httpClient = UrlConnectionHttpClient.builder()
                 .connectionTimeout(builder.connectionTimeout)
@@ -53,16 +57,26 @@ public final class AwsClientFactory implements AutoCloseable {
      * @param serviceId the SDK service id whose {@code AWS_ENDPOINT_URL_<ID>} override applies
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String serviceId) {
+        return build(builder, serviceId, override -> {});
+    }
+
+    /**
+     * Like {@link #build(AwsClientBuilder, String)}, then lets the caller add to the override
+     * configuration (e.g. an execution interceptor), after the factory's settings are applied.
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, String serviceId, Consumer<ClientOverrideConfiguration.Builder> customizer) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(settings.apiCallTimeout())
+                .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(maxAttempts)
+                        .build());
+        customizer.accept(override);
         builder.region(settings.region())
                 .credentialsProvider(credentials)
                 .httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(settings.apiCallTimeout())
-                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(maxAttempts)
-                                .build())
-                        .build());
+                .overrideConfiguration(override.build());
         settings.endpointFor(serviceId).ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -84,8 +98,7 @@ public final class AwsClientFactory implements AutoCloseable {
     /** Options of an {@link AwsClientFactory}. */
     public static final class Builder {
         private final AwsSettings settings;
-        private AwsCredentialsProvider credentials =
-                DefaultCredentialsProvider.builder().build();
+        private AwsCredentialsProvider credentials;
         private Duration connectionTimeout = Duration.ofSeconds(1);
         private int maxAttempts = 3;
 
