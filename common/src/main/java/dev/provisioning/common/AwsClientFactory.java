@@ -1,6 +1,7 @@
 package dev.provisioning.common;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -31,7 +32,10 @@ public final class AwsClientFactory implements AutoCloseable {
 
     private AwsClientFactory(Builder builder) {
         this.settings = builder.settings;
-        this.credentials = builder.credentials;
+        // The default chain is built only when asked for: it loads many classes a Lambda never uses.
+        this.credentials = builder.credentials != null
+                ? builder.credentials
+                : DefaultCredentialsProvider.builder().build();
         this.maxAttempts = builder.maxAttempts;
         this.httpClient = UrlConnectionHttpClient.builder()
                 .connectionTimeout(builder.connectionTimeout)
@@ -56,7 +60,7 @@ public final class AwsClientFactory implements AutoCloseable {
      * @param serviceId the SDK service id whose {@code AWS_ENDPOINT_URL_<ID>} override applies
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String serviceId) {
-        return build(builder, serviceId, Retries.STANDARD);
+        return build(builder, serviceId, Retries.STANDARD, override -> {});
     }
 
     /** Which failures the SDK may retry on its own. */
@@ -74,6 +78,20 @@ public final class AwsClientFactory implements AutoCloseable {
     /** Like {@link #build(AwsClientBuilder, String)}, with a choice of what the SDK may retry. */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
             B builder, String serviceId, Retries retries) {
+        return build(builder, serviceId, retries, override -> {});
+    }
+
+    /**
+     * Like {@link #build(AwsClientBuilder, String)}, then lets the caller add to the override
+     * configuration (e.g. an execution interceptor), after the factory's settings are applied.
+     */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, String serviceId, Consumer<ClientOverrideConfiguration.Builder> customizer) {
+        return build(builder, serviceId, Retries.STANDARD, customizer);
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, String serviceId, Retries retries, Consumer<ClientOverrideConfiguration.Builder> customizer) {
         RetryStrategy strategy = retries == Retries.STANDARD
                 ? AwsRetryStrategy.standardRetryStrategy().toBuilder()
                         .maxAttempts(maxAttempts)
@@ -83,14 +101,15 @@ public final class AwsClientFactory implements AutoCloseable {
                         .retryOnException(AwsClientFactory::isAnsweredFailure)
                         .treatAsThrottling(e -> e instanceof AwsServiceException a && a.isThrottlingException())
                         .build();
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(settings.apiCallTimeout())
+                .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+                .retryStrategy(strategy);
+        customizer.accept(override);
         builder.region(settings.region())
                 .credentialsProvider(credentials)
                 .httpClient(httpClient)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(settings.apiCallTimeout())
-                        .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-                        .retryStrategy(strategy)
-                        .build());
+                .overrideConfiguration(override.build());
         settings.endpointFor(serviceId).ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -116,8 +135,7 @@ public final class AwsClientFactory implements AutoCloseable {
     /** Options of an {@link AwsClientFactory}. */
     public static final class Builder {
         private final AwsSettings settings;
-        private AwsCredentialsProvider credentials =
-                DefaultCredentialsProvider.builder().build();
+        private AwsCredentialsProvider credentials;
         private Duration connectionTimeout = Duration.ofSeconds(1);
         private int maxAttempts = 3;
 

@@ -1,15 +1,11 @@
 package dev.provisioning.trigger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.UserConfirmed;
-import dev.provisioning.common.UserConfirmedCodec;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -18,10 +14,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 /**
  * Turns one PostConfirmation event into at most one SendMessage, within a time budget, and
  * applies the {@link EnqueueFailurePolicy} when that fails. Knows nothing of Lambda.
+ *
+ * <p>The budget is the invocation's remaining time minus a safety margin, capped. It bounds the
+ * whole SDK call (the {@code apiCallTimeout}, which covers every attempt and every back-off
+ * sleep of the client's standard retry strategy), and each attempt gets a third of it, so a
+ * black-holed first attempt leaves room for a second.
  */
 final class ConfirmationIngest {
-
-    private static final Logger log = LoggerFactory.getLogger(ConfirmationIngest.class);
 
     /** What happened to one event. */
     enum Outcome {
@@ -30,17 +29,23 @@ final class ConfirmationIngest {
         ENQUEUE_FAILED
     }
 
+    private static final Duration MIN_ATTEMPT_TIMEOUT = Duration.ofMillis(100);
+    private static final Map<String, MessageAttributeValue> ATTRIBUTES = Map.of(
+            "schemaVersion",
+            MessageAttributeValue.builder()
+                    .dataType("Number")
+                    .stringValue(Integer.toString(UserConfirmed.SCHEMA_VERSION))
+                    .build());
+
     private final SqsClient sqs;
     private final TriggerConfig config;
-    private final UserConfirmedCodec codec;
-    private final ObjectMapper mapper;
+    private final EnqueueFailureReporter reporter;
     private final Clock clock;
 
-    ConfirmationIngest(SqsClient sqs, TriggerConfig config, UserConfirmedCodec codec, Clock clock) {
+    ConfirmationIngest(SqsClient sqs, TriggerConfig config, EnqueueFailureReporter reporter, Clock clock) {
         this.sqs = sqs;
         this.config = config;
-        this.codec = codec;
-        this.mapper = new ObjectMapper();
+        this.reporter = reporter;
         this.clock = clock;
     }
 
@@ -54,20 +59,16 @@ final class ConfirmationIngest {
     Outcome handle(byte[] event, Duration remaining) {
         PostConfirmationEvent confirmation;
         try {
-            JsonNode root = mapper.readTree(event);
-            if (root == null || !root.isObject()) {
-                return failed(null, "event is not a JSON object", null);
-            }
-            confirmation = new PostConfirmationEvent(root);
+            confirmation = PostConfirmationEvent.parse(event);
         } catch (IOException e) {
-            return failed(null, "event is not JSON", e);
+            return failed(null, "event is not a JSON object", e);
         }
         String source = confirmation.triggerSource();
         if (PostConfirmationEvent.CONFIRM_FORGOT_PASSWORD.equals(source)) {
             return Outcome.SKIPPED;
         }
         if (!PostConfirmationEvent.CONFIRM_SIGN_UP.equals(source)) {
-            log.warn("Ignored event with unexpected triggerSource={} userPoolId={}", source, confirmation.userPoolId());
+            reporter.ignored(source, confirmation.userPoolId());
             return Outcome.SKIPPED;
         }
         String sub = confirmation.attribute("sub");
@@ -78,22 +79,17 @@ final class ConfirmationIngest {
         if (budget.isZero()) {
             return failed(confirmation, "no time left in the invocation to enqueue", null);
         }
-        UserConfirmed message = toMessage(confirmation, sub);
+        String body = UserConfirmedWriter.write(toMessage(confirmation, sub));
         try {
             sqs.sendMessage(SendMessageRequest.builder()
                     .queueUrl(config.queueUrl())
-                    .messageBody(codec.encode(message))
-                    .messageAttributes(java.util.Map.of(
-                            "schemaVersion",
-                            MessageAttributeValue.builder()
-                                    .dataType("Number")
-                                    .stringValue(Integer.toString(UserConfirmed.SCHEMA_VERSION))
-                                    .build()))
+                    .messageBody(body)
+                    .messageAttributes(ATTRIBUTES)
                     .overrideConfiguration(o -> o.apiCallTimeout(budget).apiCallAttemptTimeout(attemptTimeout(budget)))
                     .build());
             return Outcome.ENQUEUED;
         } catch (SdkException e) {
-            return failed(confirmation, "SendMessage failed within " + budget.toMillis() + " ms", e);
+            return failed(confirmation, "SendMessage failed within a budget of " + budget.toMillis() + " ms", e);
         }
     }
 
@@ -106,10 +102,10 @@ final class ConfirmationIngest {
         return left.compareTo(config.enqueueTimeoutCap()) < 0 ? left : config.enqueueTimeoutCap();
     }
 
-    /** Leaves room for at least one retry inside the budget when the first attempt hangs. */
-    private static Duration attemptTimeout(Duration budget) {
+    /** A third of the budget, so a hung first attempt leaves time for another; never under 100 ms. */
+    static Duration attemptTimeout(Duration budget) {
         Duration third = budget.dividedBy(3);
-        return third.compareTo(Duration.ofMillis(100)) < 0 ? budget : third;
+        return third.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : third;
     }
 
     private UserConfirmed toMessage(PostConfirmationEvent event, String sub) {
@@ -120,7 +116,7 @@ final class ConfirmationIngest {
                 event.userPoolId(),
                 event.userName(),
                 sub,
-                event.attribute("email"),
+                event.email(),
                 event.booleanAttribute("email_verified"),
                 event.displayName(),
                 event.triggerSource(),
@@ -137,13 +133,8 @@ final class ConfirmationIngest {
             throw new EnqueueFailedException(
                     "Could not enqueue confirmation of sub=" + sub + " in userPoolId=" + pool + ": " + why, cause);
         }
-        // Fail open: the user is CONFIRMED regardless; this line and the metric are how reconcile finds it.
-        log.error(
-                "Enqueue failed, sign-up proceeds (fail-open) userPoolId={} sub={} reason=\"{}\" error={}",
-                pool,
-                sub,
-                why,
-                cause == null ? "none" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        // Fail open: the user is CONFIRMED regardless; the log line and the metric are how reconcile finds it.
+        reporter.report(pool, sub, why, cause);
         return Outcome.ENQUEUE_FAILED;
     }
 

@@ -1,0 +1,118 @@
+package dev.provisioning.trigger;
+
+import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.common.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What one trigger sandbox builds once: configuration, the SQS client (with its bounded retries)
+ * and the ingest. It primes the client with one cheap request so the first invocation does not pay
+ * for loading the SDK's request path, and, through CRaC, primes again before a SnapStart snapshot.
+ * It owns the SQS client and its HTTP client for the life of the process.
+ */
+final class TriggerRuntime implements Resource {
+
+    /** Attempts per SendMessage, the first included; the call's budget bounds them further. */
+    static final int MAX_ATTEMPTS = 3;
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration PRIME_TIMEOUT = Duration.ofSeconds(1);
+
+    private final TriggerConfig config;
+    private final SqsClient sqs;
+    private final ConfirmationIngest ingest;
+
+    TriggerRuntime(TriggerConfig config, SqsClient sqs, EnqueueFailureReporter reporter) {
+        this.config = config;
+        this.sqs = sqs;
+        this.ingest = new ConfirmationIngest(sqs, config, reporter, Clock.systemUTC());
+    }
+
+    /** The runtime of a Lambda sandbox: reads the environment, builds and primes the client, registers with CRaC. */
+    static TriggerRuntime fromEnvironment() {
+        TriggerConfig config = TriggerConfig.from(Settings.fromEnvironment());
+        EnqueueFailureReporter reporter =
+                new EnqueueFailureReporter(System.err::println, System.out::println, Clock.systemUTC());
+        TriggerRuntime runtime =
+                new TriggerRuntime(config, sqsClient(config, lambdaCredentials(), List.of()), reporter);
+        runtime.prime();
+        Core.getGlobalContext().register(runtime);
+        return runtime;
+    }
+
+    /**
+     * The trigger's SQS client: timeouts capped at the enqueue cap (each request narrows them to its
+     * budget), {@link #MAX_ATTEMPTS} attempts with the SDK's standard back-off.
+     */
+    static SqsClient sqsClient(
+            TriggerConfig config, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
+        AwsClientFactory clients = AwsClientFactory.builder(
+                        config.aws().withTimeouts(config.enqueueTimeoutCap(), config.enqueueTimeoutCap()))
+                .credentials(credentials)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .maxAttempts(MAX_ATTEMPTS)
+                .build();
+        return clients.build(SqsClient.builder(), "SQS", o -> interceptors.forEach(o::addExecutionInterceptor));
+    }
+
+    /**
+     * Lambda's environment variables, else the container endpoint: under SnapStart the snapshot is
+     * taken without credential variables and Lambda serves them from the container endpoint.
+     */
+    private static AwsCredentialsProvider lambdaCredentials() {
+        return AwsCredentialsProviderChain.builder()
+                .reuseLastProviderEnabled(true)
+                .credentialsProviders(
+                        EnvironmentVariableCredentialsProvider.create(),
+                        ContainerCredentialsProvider.builder().build())
+                .build();
+    }
+
+    /**
+     * One GetQueueAttributes call: loads and links the SDK's request path (marshalling, signing,
+     * HTTP) and opens a connection. Never fails initialisation: a sandbox whose priming failed still
+     * serves, and its first SendMessage simply pays the cost.
+     *
+     * @return whether the request succeeded
+     */
+    boolean prime() {
+        try {
+            sqs.getQueueAttributes(b -> b.queueUrl(config.queueUrl())
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)
+                    .overrideConfiguration(o -> o.apiCallTimeout(PRIME_TIMEOUT).apiCallAttemptTimeout(PRIME_TIMEOUT)));
+            return true;
+        } catch (RuntimeException e) {
+            System.err.println("WARN Priming the SQS client failed; the first invocation will load it instead: "
+                    + e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    ConfirmationIngest ingest() {
+        return ingest;
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        // SnapStart: the snapshot then holds a client whose request path is loaded and initialised.
+        prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to rebuild: credentials are read per request and a stale pooled connection is
+        // replaced by the HTTP client on first use, within the request's attempt timeout.
+    }
+}

@@ -1,0 +1,86 @@
+package dev.provisioning.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.provisioning.trigger.ConfirmationIngest.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The budget arithmetic and the handling of events the trigger cannot use. */
+class ConfirmationIngestTest {
+
+    private final RecordingSqsClient sqs = new RecordingSqsClient();
+    private final List<String> logs = new ArrayList<>();
+    private final ConfirmationIngest ingest = new ConfirmationIngest(
+            sqs,
+            PostConfirmationContractTest.config(EnqueueFailurePolicy.FAIL_OPEN),
+            new EnqueueFailureReporter(logs::add, logs::add, Clock.systemUTC()),
+            Clock.systemUTC());
+
+    @Test
+    void budget_whenPlentyOfTimeLeft_isTheCap() {
+        assertThat(ingest.budget(Duration.ofMillis(4900))).isEqualTo(Duration.ofMillis(2000));
+    }
+
+    @Test
+    void budget_whenLittleTimeLeft_isRemainingMinusMargin() {
+        assertThat(ingest.budget(Duration.ofMillis(1200))).isEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
+    void budget_whenRemainingWithinMargin_isZero() {
+        assertThat(ingest.budget(Duration.ofMillis(500))).isZero();
+        assertThat(ingest.budget(Duration.ofMillis(-5))).isZero();
+    }
+
+    @Test
+    void attemptTimeout_whenBudgetLarge_isAThird() {
+        assertThat(ConfirmationIngest.attemptTimeout(Duration.ofMillis(1800))).isEqualTo(Duration.ofMillis(600));
+    }
+
+    @Test
+    void attemptTimeout_whenBudgetSmall_isTheWholeBudget() {
+        assertThat(ConfirmationIngest.attemptTimeout(Duration.ofMillis(240))).isEqualTo(Duration.ofMillis(240));
+    }
+
+    @Test
+    void handle_whenEventIsNotJson_failsOpenWithoutSending() {
+        Outcome outcome = ingest.handle("not json".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+
+        assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
+        assertThat(sqs.sent).isEmpty();
+        assertThat(logs.get(0)).contains("not a JSON object");
+    }
+
+    @Test
+    void handle_whenSubMissing_failsOpenNamingThePool() {
+        byte[] event = """
+                {"triggerSource":"PostConfirmation_ConfirmSignUp","userPoolId":"us-east-1_X",
+                 "request":{"userAttributes":{"email":"x@example.com","sub":7}},"response":{}}""".getBytes(StandardCharsets.UTF_8);
+
+        Outcome outcome = ingest.handle(event, Duration.ofSeconds(5));
+
+        assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
+        assertThat(sqs.sent).isEmpty();
+        assertThat(logs.get(0)).contains("userPoolId=us-east-1_X").doesNotContain("x@example.com");
+    }
+
+    @Test
+    void handle_whenTriggerSourceUnknown_skipsWithWarning() {
+        byte[] event = """
+                {"triggerSource":"PreSignUp_SignUp","userPoolId":"us-east-1_X",
+                 "request":{"userAttributes":{"sub":"s"}},"response":{}}""".getBytes(StandardCharsets.UTF_8);
+
+        Outcome outcome = ingest.handle(event, Duration.ofSeconds(5));
+
+        assertThat(outcome).isEqualTo(Outcome.SKIPPED);
+        assertThat(sqs.sent).isEmpty();
+        assertThat(logs)
+                .singleElement()
+                .satisfies(line -> assertThat(line).startsWith("WARN").contains("PreSignUp_SignUp"));
+    }
+}

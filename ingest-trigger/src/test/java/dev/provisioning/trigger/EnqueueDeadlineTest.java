@@ -1,0 +1,342 @@
+package dev.provisioning.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.Settings;
+import dev.provisioning.common.UserConfirmed;
+import dev.provisioning.common.UserConfirmedCodec;
+import dev.provisioning.trigger.ConfirmationIngest.EnqueueFailedException;
+import dev.provisioning.trigger.ConfirmationIngest.Outcome;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The enqueue against an SQS that is down, black-holed, throttling, or healthy (ElasticMQ), through
+ * the trigger's own client configuration. "Within the budget" is shown by the outcome, the kind of
+ * timeout the SDK reports, and the number of attempts, never by reading a clock.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EnqueueDeadlineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POOL = "eu-central-1_DYtybOJbi";
+    private static final String SUB = "3c5a8f2e-7d41-4b8e-9a0f-1e2d3c4b5a69";
+    private static final String EMAIL = "ada@example.com";
+
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<String> metrics = new CopyOnWriteArrayList<>();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private SQSRestServer elasticMq;
+    private URI elasticMqEndpoint;
+    private SqsClient client;
+
+    @BeforeAll
+    void startElasticMq() {
+        elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .withAWSRegion("us-east-1")
+                .withAWSAccountId("000000000000")
+                .start();
+        elasticMqEndpoint = URI.create("http://127.0.0.1:"
+                + elasticMq.waitUntilStarted().localAddress().getPort());
+    }
+
+    @AfterAll
+    void stopElasticMq() {
+        if (elasticMq != null) {
+            elasticMq.stopAndWait();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        errors.clear();
+        metrics.clear();
+        attempts.set(0);
+    }
+
+    @AfterEach
+    void closeClient() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Test
+    void handle_whenSqsIsDown_failsOpenAfterBoundedRetriesWithoutEmailInLog() throws Exception {
+        ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
+
+        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500));
+
+        assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
+        // Retried, but never past the strategy's bound.
+        assertThat(attempts.get()).isBetween(2, TriggerRuntime.MAX_ATTEMPTS);
+        assertThat(errors).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("ERROR Enqueue failed")
+                .contains("userPoolId=" + POOL, "sub=" + SUB)
+                .doesNotContain(EMAIL, "Ada"));
+        assertThat(metrics).singleElement().satisfies(line -> {
+            JsonNode emf = JSON.readTree(line);
+            assertThat(emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CognitoProvisioning");
+            assertThat(emf.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText())
+                    .isEqualTo("EnqueueFailed");
+            assertThat(emf.get("EnqueueFailed").asInt()).isEqualTo(1);
+            assertThat(emf.get("UserPoolId").asText()).isEqualTo(POOL);
+            assertThat(line).doesNotContain(EMAIL, SUB);
+        });
+    }
+
+    @Test
+    void handleRequest_whenSqsIsDownAndFailOpen_returnsTheEvent() throws Exception {
+        ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
+        byte[] event = Fixtures.event("confirm-sign-up.json");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+        new PostConfirmationHandler(ingest)
+                .handleRequest(new ByteArrayInputStream(event), output, new FakeContext(5000));
+
+        assertThat(output.toByteArray()).isEqualTo(event);
+        assertThat(metrics).hasSize(1);
+    }
+
+    @Test
+    void handleRequest_whenSqsIsDownAndFailClosed_throwsNamingPoolAndSub() throws Exception {
+        ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
+        byte[] event = Fixtures.event("confirm-sign-up.json");
+
+        assertThatThrownBy(() -> new PostConfirmationHandler(ingest)
+                        .handleRequest(
+                                new ByteArrayInputStream(event), new ByteArrayOutputStream(), new FakeContext(5000)))
+                .isInstanceOf(EnqueueFailedException.class)
+                .hasMessageContaining("sub=" + SUB)
+                .hasMessageContaining("userPoolId=" + POOL)
+                .message()
+                .doesNotContain(EMAIL);
+        assertThat(attempts.get()).isBetween(2, TriggerRuntime.MAX_ATTEMPTS);
+        assertThat(errors).isEmpty();
+        assertThat(metrics).isEmpty();
+    }
+
+    @Test
+    void handle_whenSqsNeverAnswers_givesUpAtTheBudgetWithBoundedAttempts() throws Exception {
+        try (FaultServer blackHole = FaultServer.start(FaultServer.Fault.BLACK_HOLE)) {
+            ConfirmationIngest ingest = ingest(blackHole.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
+
+            // 1100 ms left - 500 ms margin = a 600 ms budget, attempts of 200 ms; the socket timeout is 2 s.
+            Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(1100));
+
+            assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
+            assertThat(errors).singleElement().satisfies(line -> assertThat(line)
+                    .containsPattern("ApiCall(Attempt)?TimeoutException")
+                    .contains("budget of 600 ms"));
+            assertThat(blackHole.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
+            assertThat(attempts.get()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
+        }
+    }
+
+    @Test
+    void handle_whenSqsNeverAnswersAndFailClosed_throwsTimeout() throws Exception {
+        try (FaultServer blackHole = FaultServer.start(FaultServer.Fault.BLACK_HOLE)) {
+            ConfirmationIngest ingest = ingest(blackHole.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
+
+            assertThatThrownBy(() -> ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(1100)))
+                    .isInstanceOf(EnqueueFailedException.class)
+                    .cause()
+                    .hasMessageContaining("timeout")
+                    .isInstanceOfAny(
+                            software.amazon.awssdk.core.exception.ApiCallTimeoutException.class,
+                            software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.class);
+            assertThat(blackHole.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
+        }
+    }
+
+    @Test
+    void handle_whenSqsThrottles_retriesAtMostMaxAttemptsThenFailsOpen() throws Exception {
+        try (FaultServer throttling = FaultServer.start(FaultServer.Fault.THROTTLING)) {
+            ConfirmationIngest ingest = ingest(throttling.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
+
+            Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500));
+
+            assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
+            assertThat(throttling.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
+            assertThat(errors).singleElement().satisfies(line -> assertThat(line)
+                    .contains("sub=" + SUB)
+                    .containsPattern("Throttl|ApiCallTimeoutException"));
+        }
+    }
+
+    @Test
+    void handle_whenSqsThrottlesAndFailClosed_throwsWithTheThrottlingCause() throws Exception {
+        try (FaultServer throttling = FaultServer.start(FaultServer.Fault.THROTTLING)) {
+            ConfirmationIngest ingest = ingest(throttling.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
+
+            assertThatThrownBy(() -> ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500)))
+                    .isInstanceOf(EnqueueFailedException.class)
+                    .hasMessageContaining("userPoolId=" + POOL);
+            assertThat(throttling.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
+        }
+    }
+
+    @Test
+    void handle_whenSqsIsHealthy_deliversOneMessageWithTheContractFields() throws Exception {
+        String queueUrl = createQueue("healthy");
+        ConfirmationIngest ingest = ingest(elasticMqEndpoint, "healthy", EnqueueFailurePolicy.FAIL_CLOSED);
+
+        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(5000));
+
+        assertThat(outcome).isEqualTo(Outcome.ENQUEUED);
+        assertThat(attempts.get()).isEqualTo(1);
+        List<Message> received = receive(queueUrl);
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).messageAttributes().get("schemaVersion").stringValue())
+                .isEqualTo("1");
+        UserConfirmed message =
+                UserConfirmedCodec.create().decode(received.get(0).body());
+        assertThat(message.idempotencyKey()).isEqualTo(POOL + "#" + SUB);
+        assertThat(message.email()).isEqualTo(EMAIL);
+        assertThat(message.name()).isEqualTo("Ada Lovelace");
+        assertThat(message.clientMetadata()).containsEntry("campaign", "spring-launch");
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void handle_whenPhoneOnlyUserAndSqsHealthy_deliversMessageWithNullEmail() throws Exception {
+        String queueUrl = createQueue("phone");
+        ConfirmationIngest ingest = ingest(elasticMqEndpoint, "phone", EnqueueFailurePolicy.FAIL_CLOSED);
+
+        ingest.handle(Fixtures.event("phone-only.json"), Duration.ofMillis(5000));
+
+        UserConfirmed message =
+                UserConfirmedCodec.create().decode(receive(queueUrl).get(0).body());
+        assertThat(message.email()).isNull();
+        assertThat(message.hasEmail()).isFalse();
+    }
+
+    @Test
+    void prime_whenQueueReachable_succeeds() {
+        createQueue("prime");
+        TriggerConfig config = config(elasticMqEndpoint, "prime", EnqueueFailurePolicy.FAIL_OPEN);
+        client = sqsClient(config);
+
+        assertThat(new TriggerRuntime(config, client, reporter()).prime()).isTrue();
+    }
+
+    @Test
+    void prime_whenSqsIsDown_returnsFalseInsteadOfThrowing() throws Exception {
+        TriggerConfig config = config(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
+        client = sqsClient(config);
+
+        assertThat(new TriggerRuntime(config, client, reporter()).prime()).isFalse();
+    }
+
+    @Test
+    void handle_whenNoTimeLeftAfterMargin_failsWithoutCallingSqs() throws Exception {
+        ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
+
+        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(400));
+
+        assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
+        assertThat(attempts.get()).isZero();
+        assertThat(errors).singleElement().satisfies(line -> assertThat(line).contains("no time left"));
+    }
+
+    private ConfirmationIngest ingest(URI endpoint, String queue, EnqueueFailurePolicy policy) {
+        TriggerConfig config = config(endpoint, queue, policy);
+        client = sqsClient(config);
+        return new ConfirmationIngest(client, config, reporter(), Clock.systemUTC());
+    }
+
+    private EnqueueFailureReporter reporter() {
+        return new EnqueueFailureReporter(errors::add, metrics::add, Clock.systemUTC());
+    }
+
+    private SqsClient sqsClient(TriggerConfig config) {
+        ExecutionInterceptor countAttempts = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                attempts.incrementAndGet();
+            }
+        };
+        return TriggerRuntime.sqsClient(config, credentials(), List.of(countAttempts));
+    }
+
+    private static TriggerConfig config(URI endpoint, String queue, EnqueueFailurePolicy policy) {
+        return new TriggerConfig(
+                endpoint + "/000000000000/" + queue,
+                policy,
+                Duration.ofMillis(2000),
+                Duration.ofMillis(500),
+                new AwsSettings(
+                        Region.US_EAST_1,
+                        Settings.of(Map.of("AWS_ENDPOINT_URL_SQS", endpoint.toString())),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(3)));
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    }
+
+    private String createQueue(String name) {
+        try (SqsClient admin = plainClient()) {
+            return admin.createQueue(b -> b.queueName(name)).queueUrl();
+        }
+    }
+
+    private List<Message> receive(String queueUrl) {
+        try (SqsClient admin = plainClient()) {
+            return admin.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)
+                            .messageAttributeNames("All"))
+                    .messages();
+        }
+    }
+
+    private SqsClient plainClient() {
+        return SqsClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(elasticMqEndpoint)
+                .credentialsProvider(credentials())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** A loopback port with nothing listening: bound, then released. */
+    private static URI closedPort() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        return URI.create("http://127.0.0.1:" + port);
+    }
+}
