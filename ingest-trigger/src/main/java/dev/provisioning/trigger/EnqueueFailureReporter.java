@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Reports a fail-open enqueue failure: one structured ERROR line naming the pool and the sub
@@ -50,7 +51,10 @@ final class EnqueueFailureReporter {
             return "none";
         }
         String message = cause.getMessage() == null ? "" : cause.getMessage().replace('\n', ' ');
-        return cause.getClass().getSimpleName() + ": \"" + message.replace('"', '\'') + "\"";
+        String code = cause instanceof AwsServiceException service && service.awsErrorDetails() != null
+                ? "[" + service.awsErrorDetails().errorCode() + "]"
+                : "";
+        return cause.getClass().getSimpleName() + code + ": \"" + message.replace('"', '\'') + "\"";
     }
 
     private String emf(String userPoolId) {
