@@ -1,5 +1,6 @@
 package dev.provisioning.provisioner;
 
+import dev.provisioning.common.EmailAddresses;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.ses.model.Body;
 import software.amazon.awssdk.services.ses.model.Content;
@@ -22,8 +23,9 @@ final class WelcomeEmailSender {
         WelcomeEmail email = WelcomeEmail.forName(name);
         return ses.sendEmail(SendEmailRequest.builder()
                         .source(senderAddress)
-                        .destination(
-                                Destination.builder().toAddresses(toAddress).build())
+                        .destination(Destination.builder()
+                                .toAddresses(EmailAddresses.withAsciiDomain(toAddress))
+                                .build())
                         .message(Message.builder()
                                 .subject(utf8(email.subject()))
                                 .body(Body.builder()
