@@ -10,7 +10,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -52,7 +56,9 @@ public final class TraceCommand implements Command {
             err.println("usage: trace " + summary());
             return 2;
         }
-        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws()).build();
+        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
+                        .credentials(credentials(settings))
+                        .build();
                 DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
                 SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
                 CognitoIdentityProviderClient cognito = cognito(clients, options)) {
@@ -77,8 +83,22 @@ public final class TraceCommand implements Command {
                 .region(settings.aws().region())
                 .endpointOverride(options.cognitoEndpoint().get())
                 .httpClient(clients.httpClient())
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials(settings))
                 .build();
+    }
+
+    /** Keys given in the settings' environment win; otherwise the SDK's default chain (profiles, SSO, ...). */
+    static AwsCredentialsProvider credentials(Settings settings) {
+        Optional<String> key = settings.optional("AWS_ACCESS_KEY_ID");
+        Optional<String> secret = settings.optional("AWS_SECRET_ACCESS_KEY");
+        if (key.isEmpty() || secret.isEmpty()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        Optional<String> token = settings.optional("AWS_SESSION_TOKEN");
+        return StaticCredentialsProvider.create(
+                token.isPresent()
+                        ? AwsSessionCredentials.create(key.get(), secret.get(), token.get())
+                        : AwsBasicCredentials.create(key.get(), secret.get()));
     }
 
     /** The parsed arguments. */
