@@ -1,5 +1,6 @@
 package dev.provisioning.infra;
 
+import dev.provisioning.common.MetricNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,8 +81,12 @@ public final class ProvisioningStack extends Stack {
     public static final int QUEUE_AGE_ALARM_SECONDS = 300;
     /** Trigger p99 duration (ms) that is too close to Cognito's 5 s budget. */
     public static final int TRIGGER_DURATION_P99_ALARM_MS = 3000;
-    /** Provisioning latency p99 (ms) above which sign-ups wait too long for their account. */
-    public static final int PROVISIONING_LATENCY_P99_ALARM_MS = 60_000;
+    /**
+     * Largest confirmation-to-account latency (ms) of a minute above which sign-ups wait too long. On the
+     * published maximum, not a p99: Micrometer publishes per-invocation aggregates (sum, count, avg, max),
+     * from which CloudWatch cannot compute a percentile of individual sign-ups.
+     */
+    public static final int PROVISIONING_LATENCY_MAX_ALARM_MS = 60_000;
 
     private static final String TRIGGER_HANDLER = "dev.provisioning.trigger.PostConfirmationHandler::handleRequest";
     private static final String PROVISIONER_HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
@@ -173,7 +178,8 @@ public final class ProvisioningStack extends Stack {
                         "QUEUE_URL", queue.getQueueUrl(),
                         "ENQUEUE_FAILURE_POLICY",
                                 settings.enqueueFailurePolicy().name(),
-                        "ENQUEUE_TIMEOUT_MS", Integer.toString(settings.enqueueTimeoutMs())))
+                        "ENQUEUE_TIMEOUT_MS", Integer.toString(settings.enqueueTimeoutMs()),
+                        "METRICS_NAMESPACE", MetricNames.DEFAULT_NAMESPACE))
                 .build();
         triggerAlias = Alias.Builder.create(this, "IngestTriggerLive")
                 .aliasName(LIVE_ALIAS)
@@ -223,7 +229,7 @@ public final class ProvisioningStack extends Stack {
                 .effect(Effect.ALLOW)
                 .actions(List.of("cloudwatch:PutMetricData"))
                 .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.NAMESPACE)))
+                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.DEFAULT_NAMESPACE)))
                 .build());
         provisionerLogGroup.grantWrite(provisionerRole);
 
@@ -238,7 +244,7 @@ public final class ProvisioningStack extends Stack {
         }
         provisionerEnv.put("BACKOFF_BASE_SECONDS", "2");
         provisionerEnv.put("BACKOFF_CAP_SECONDS", "300");
-        provisionerEnv.put("METRICS_NAMESPACE", MetricNames.NAMESPACE);
+        provisionerEnv.put("METRICS_NAMESPACE", MetricNames.DEFAULT_NAMESPACE);
         provisionerFunction = Function.Builder.create(this, "Provisioner")
                 .description("SQS batch: account in DynamoDB, welcome email via SES, partial batch response")
                 .runtime(Runtime.JAVA_21)
@@ -354,10 +360,10 @@ public final class ProvisioningStack extends Stack {
                 customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, triggerFunction, "Sum"),
                 0);
         alarm(
-                "ProvisioningLatencyP99",
-                "Confirmed users wait too long for their account",
-                customMetric(MetricNames.PROVISIONING_LATENCY, provisionerFunction, "p99"),
-                PROVISIONING_LATENCY_P99_ALARM_MS);
+                "ProvisioningLatencyMax",
+                "Confirmed users wait too long for their account (slowest sign-up of a minute)",
+                customMetric(MetricNames.Published.LATENCY_MAX, provisionerFunction, "Maximum"),
+                PROVISIONING_LATENCY_MAX_ALARM_MS);
         if (alarmTopic != null) {
             SnsAction action = new SnsAction(alarmTopic);
             alarms.forEach(alarm -> alarm.addAlarmAction(action));
@@ -383,10 +389,26 @@ public final class ProvisioningStack extends Stack {
     }
 
     private static Metric customMetric(String name, Function function, String statistic) {
+        return customMetric(name, Map.of(MetricNames.DIMENSION_FUNCTION, function.getFunctionName()), statistic);
+    }
+
+    /** A provisioner counter split by {@code outcome}, as {@code ProvisioningMetrics} publishes it. */
+    private static Metric outcomeMetric(String name, Function function, String outcome) {
+        return customMetric(
+                name,
+                Map.of(
+                        MetricNames.DIMENSION_FUNCTION,
+                        function.getFunctionName(),
+                        MetricNames.DIMENSION_OUTCOME,
+                        outcome),
+                "Sum");
+    }
+
+    private static Metric customMetric(String name, Map<String, String> dimensions, String statistic) {
         return Metric.Builder.create()
-                .namespace(MetricNames.NAMESPACE)
+                .namespace(MetricNames.DEFAULT_NAMESPACE)
                 .metricName(name)
-                .dimensionsMap(Map.of(MetricNames.DIMENSION_FUNCTION, function.getFunctionName()))
+                .dimensionsMap(dimensions)
                 .statistic(statistic)
                 .period(Duration.minutes(1))
                 .build();
@@ -429,12 +451,29 @@ public final class ProvisioningStack extends Stack {
                                 provisionerFunction.metricErrors(minute("Sum")),
                                 provisionerFunction.metricDuration(minute("p99")))),
                 graph(
-                        "Accounts, emails, permanent failures, latency p99",
+                        "Accounts and emails",
                         List.of(
-                                customMetric(MetricNames.ACCOUNT_CREATED, provisionerFunction, "Sum"),
-                                customMetric(MetricNames.EMAIL_SENT, provisionerFunction, "Sum"),
-                                customMetric(MetricNames.PERMANENT_FAILURE, provisionerFunction, "Sum"),
-                                customMetric(MetricNames.PROVISIONING_LATENCY, provisionerFunction, "p99"))));
+                                customMetric(MetricNames.Published.ACCOUNT_CREATED, provisionerFunction, "Sum"),
+                                customMetric(MetricNames.Published.ACCOUNT_EXISTING, provisionerFunction, "Sum"),
+                                customMetric(MetricNames.Published.EMAIL_SENT, provisionerFunction, "Sum"),
+                                customMetric(MetricNames.Published.EMAIL_RESENT, provisionerFunction, "Sum"))));
+        dashboard.addWidgets(
+                graph(
+                        "Records: provisioned, retried, dead-lettered",
+                        List.of(
+                                outcomeMetric(MetricNames.Published.RECORDS, provisionerFunction, "provisioned"),
+                                outcomeMetric(MetricNames.Published.RECORDS, provisionerFunction, "retry"),
+                                outcomeMetric(MetricNames.Published.RECORDS, provisionerFunction, "dead_lettered"))),
+                graph(
+                        "Confirmation to account latency (max, avg; ms)",
+                        List.of(
+                                customMetric(MetricNames.Published.LATENCY_MAX, provisionerFunction, "Maximum"),
+                                customMetric(MetricNames.Published.LATENCY_AVG, provisionerFunction, "Average"))),
+                graph(
+                        "Batch size (max) and records received",
+                        List.of(
+                                customMetric(MetricNames.Published.BATCH_SIZE_MAX, provisionerFunction, "Maximum"),
+                                customMetric(MetricNames.Published.BATCH_SIZE_SUM, provisionerFunction, "Sum"))));
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {

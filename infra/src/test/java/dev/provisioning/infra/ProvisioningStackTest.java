@@ -2,6 +2,7 @@ package dev.provisioning.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.provisioning.common.MetricNames;
 import dev.provisioning.infra.StackFixture.Grant;
 import java.nio.file.Path;
 import java.util.List;
@@ -173,7 +174,7 @@ class ProvisioningStackTest {
                                 Map.of("Ref", "AWS::AccountId"),
                                 ":identity/" + StackFixture.SENDER)));
         Object fromSender = Map.of("StringEquals", Map.of("ses:FromAddress", StackFixture.SENDER));
-        Object inNamespace = Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.NAMESPACE));
+        Object inNamespace = Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.DEFAULT_NAMESPACE));
 
         List<Grant> grants =
                 StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getProvisionerRole())));
@@ -353,7 +354,7 @@ class ProvisioningStackTest {
                                 "Dimensions",
                                         List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", triggerName)))));
         alarm(
-                MetricNames.NAMESPACE,
+                MetricNames.DEFAULT_NAMESPACE,
                 MetricNames.TRIGGER_ENQUEUE_FAILED,
                 "Sum",
                 0,
@@ -364,11 +365,11 @@ class ProvisioningStackTest {
                         "AWS::CloudWatch::Alarm",
                         Map.of(
                                 "Namespace",
-                                MetricNames.NAMESPACE,
+                                MetricNames.DEFAULT_NAMESPACE,
                                 "MetricName",
-                                MetricNames.PROVISIONING_LATENCY,
-                                "ExtendedStatistic",
-                                "p99",
+                                MetricNames.Published.LATENCY_MAX,
+                                "Statistic",
+                                "Maximum",
                                 "Dimensions",
                                 List.of(Map.of(
                                         "Name",
@@ -411,9 +412,10 @@ class ProvisioningStackTest {
                         "ApproximateAgeOfOldestMessage",
                         "ApproximateNumberOfMessagesVisible",
                         MetricNames.TRIGGER_ENQUEUE_FAILED,
-                        MetricNames.PROVISIONING_LATENCY,
-                        MetricNames.ACCOUNT_CREATED,
-                        MetricNames.EMAIL_SENT);
+                        MetricNames.Published.LATENCY_MAX,
+                        MetricNames.Published.ACCOUNT_CREATED,
+                        MetricNames.Published.EMAIL_SENT,
+                        MetricNames.Published.RECORDS);
     }
 
     @Test

@@ -87,6 +87,7 @@ final class ConfirmationIngest {
                     .messageAttributes(ATTRIBUTES)
                     .overrideConfiguration(o -> o.apiCallTimeout(budget).apiCallAttemptTimeout(attemptTimeout(budget)))
                     .build());
+            reporter.enqueued();
             return Outcome.ENQUEUED;
         } catch (SdkException e) {
             return failed(confirmation, "SendMessage failed within a budget of " + budget.toMillis() + " ms", e);

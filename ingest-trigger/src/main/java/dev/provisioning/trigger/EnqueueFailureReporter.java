@@ -1,43 +1,45 @@
 package dev.provisioning.trigger;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import dev.provisioning.common.MetricNames;
+import dev.provisioning.common.metrics.EmbeddedMetrics;
+import dev.provisioning.common.metrics.MetricsSettings;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Reports a fail-open enqueue failure: one structured ERROR line naming the pool and the sub
- * (never the email or any other attribute), and one {@code EnqueueFailed} count in CloudWatch
- * Embedded Metric Format on stdout. EMF needs no client and no background thread, so the count
+ * (never the email or any other attribute), and one {@code trigger.enqueue.failed} count in
+ * CloudWatch Embedded Metric Format on stdout (dimension {@code function}, as the alarm expects). EMF needs no client and no background thread, so the count
  * survives Lambda freezing the sandbox right after the invocation returns.
  */
 final class EnqueueFailureReporter {
-
-    static final String NAMESPACE = "CognitoProvisioning";
-    static final String METRIC = "EnqueueFailed";
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** Lambda sends stderr to CloudWatch Logs; a logging framework would only add classes to load. */
     private final Consumer<String> errorLog;
 
     private final Consumer<String> metricSink;
-    private final Clock clock;
+    private final EmbeddedMetrics metrics;
 
-    EnqueueFailureReporter(Consumer<String> errorLog, Consumer<String> metricSink, Clock clock) {
+    EnqueueFailureReporter(
+            Consumer<String> errorLog, Consumer<String> metricSink, MetricsSettings settings, Clock clock) {
         this.errorLog = errorLog;
         this.metricSink = metricSink;
-        this.clock = clock;
+        // Only line() is used: the sink decides where the line goes.
+        this.metrics = EmbeddedMetrics.create(settings, System.out, clock);
     }
 
     void report(String userPoolId, String sub, String reason, Throwable cause) {
         errorLog.accept("ERROR Enqueue failed, sign-up proceeds (fail-open) userPoolId=" + userPoolId + " sub=" + sub
                 + " reason=\"" + reason + "\" error=" + describe(cause));
-        metricSink.accept(emf(userPoolId));
+        metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUE_FAILED));
+    }
+
+    /** Counts a successful enqueue, so the dashboard shows the trigger's throughput. */
+    void enqueued() {
+        metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUED));
     }
 
     void ignored(String triggerSource, String userPoolId) {
@@ -57,35 +59,8 @@ final class EnqueueFailureReporter {
         return cause.getClass().getSimpleName() + code + ": \"" + message.replace('"', '\'') + "\"";
     }
 
-    private String emf(String userPoolId) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeObjectFieldStart("_aws");
-            json.writeNumberField("Timestamp", clock.millis());
-            json.writeArrayFieldStart("CloudWatchMetrics");
-            json.writeStartObject();
-            json.writeStringField("Namespace", NAMESPACE);
-            json.writeArrayFieldStart("Dimensions");
-            json.writeStartArray();
-            json.writeString("UserPoolId");
-            json.writeEndArray();
-            json.writeEndArray();
-            json.writeArrayFieldStart("Metrics");
-            json.writeStartObject();
-            json.writeStringField("Name", METRIC);
-            json.writeStringField("Unit", "Count");
-            json.writeEndObject();
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeStringField("UserPoolId", userPoolId == null ? "unknown" : userPoolId);
-            json.writeNumberField(METRIC, 1);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+    /** One EMF line: the count, with the {@code function} dimension the infra alarm matches on. */
+    private String emf(String metric) {
+        return metrics.line(Map.of(), List.of(EmbeddedMetrics.Metric.one(metric)));
     }
 }

@@ -2,6 +2,7 @@ package dev.provisioning.trigger;
 
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
+import dev.provisioning.common.metrics.MetricsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -42,9 +43,10 @@ final class TriggerRuntime implements Resource {
 
     /** The runtime of a Lambda sandbox: reads the environment, builds and primes the client, registers with CRaC. */
     static TriggerRuntime fromEnvironment() {
-        TriggerConfig config = TriggerConfig.from(Settings.fromEnvironment());
-        EnqueueFailureReporter reporter =
-                new EnqueueFailureReporter(System.err::println, System.out::println, Clock.systemUTC());
+        Settings settings = Settings.fromEnvironment();
+        TriggerConfig config = TriggerConfig.from(settings);
+        EnqueueFailureReporter reporter = new EnqueueFailureReporter(
+                System.err::println, System.out::println, MetricsSettings.from(settings), Clock.systemUTC());
         TriggerRuntime runtime =
                 new TriggerRuntime(config, sqsClient(config, lambdaCredentials(), List.of()), reporter);
         runtime.prime();

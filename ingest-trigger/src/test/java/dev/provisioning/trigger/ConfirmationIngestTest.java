@@ -18,7 +18,11 @@ class ConfirmationIngestTest {
     private final ConfirmationIngest ingest = new ConfirmationIngest(
             sqs,
             PostConfirmationContractTest.config(EnqueueFailurePolicy.FAIL_OPEN),
-            new EnqueueFailureReporter(logs::add, logs::add, Clock.systemUTC()),
+            new EnqueueFailureReporter(
+                    logs::add,
+                    logs::add,
+                    new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
+                    Clock.systemUTC()),
             Clock.systemUTC());
 
     @Test

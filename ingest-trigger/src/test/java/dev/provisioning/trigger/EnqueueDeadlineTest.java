@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
@@ -108,9 +109,12 @@ class EnqueueDeadlineTest {
             JsonNode emf = JSON.readTree(line);
             assertThat(emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CognitoProvisioning");
             assertThat(emf.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText())
-                    .isEqualTo("EnqueueFailed");
-            assertThat(emf.get("EnqueueFailed").asInt()).isEqualTo(1);
-            assertThat(emf.get("UserPoolId").asText()).isEqualTo(POOL);
+                    .isEqualTo(MetricNames.TRIGGER_ENQUEUE_FAILED);
+            assertThat(emf.get(MetricNames.TRIGGER_ENQUEUE_FAILED).asInt()).isEqualTo(1);
+            // Exactly the dimension set the infra alarm matches on.
+            assertThat(emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString())
+                    .isEqualTo("[\"" + MetricNames.DIMENSION_FUNCTION + "\"]");
+            assertThat(emf.get(MetricNames.DIMENSION_FUNCTION).asText()).isEqualTo("ingest-trigger");
             assertThat(line).doesNotContain(EMAIL, SUB);
         });
     }
@@ -276,7 +280,11 @@ class EnqueueDeadlineTest {
     }
 
     private EnqueueFailureReporter reporter() {
-        return new EnqueueFailureReporter(errors::add, metrics::add, Clock.systemUTC());
+        return new EnqueueFailureReporter(
+                errors::add,
+                metrics::add,
+                new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
+                Clock.systemUTC());
     }
 
     private SqsClient sqsClient(TriggerConfig config) {

@@ -40,7 +40,11 @@ class PostConfirmationContractTest {
     private final PostConfirmationHandler handler = new PostConfirmationHandler(new ConfirmationIngest(
             sqs,
             config(EnqueueFailurePolicy.FAIL_OPEN),
-            new EnqueueFailureReporter(logs::add, logs::add, Clock.fixed(NOW, ZoneOffset.UTC)),
+            new EnqueueFailureReporter(
+                    logs::add,
+                    logs::add,
+                    new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
+                    Clock.fixed(NOW, ZoneOffset.UTC)),
             Clock.fixed(NOW, ZoneOffset.UTC)));
     private final PojoSerializer<CognitoUserPoolPostConfirmationEvent> runtimeSerializer =
             LambdaEventSerializers.serializerFor(

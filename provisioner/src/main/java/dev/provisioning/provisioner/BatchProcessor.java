@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
+import dev.provisioning.common.logging.LogContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ final class BatchProcessor {
     private final String queueUrl;
     private final int maxReceiveCount;
     private final Clock clock;
+    private final ProvisioningMetrics metrics; // observability
 
     BatchProcessor(
             UserConfirmedCodec codec,
@@ -47,7 +49,9 @@ final class BatchProcessor {
             SqsClient sqs,
             String queueUrl,
             int maxReceiveCount,
-            Clock clock) {
+            Clock clock,
+            ProvisioningMetrics metrics) {
+        this.metrics = metrics;
         this.codec = codec;
         this.provisioner = provisioner;
         this.classifier = classifier;
@@ -61,8 +65,13 @@ final class BatchProcessor {
 
     SQSBatchResponse process(List<SQSMessage> records) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        metrics.recordBatch(records.size());
         for (SQSMessage record : records) {
-            if (!processOne(record)) {
+            boolean finished;
+            try (LogContext.Scope logContext = LogContext.record(record.getMessageId())) {
+                finished = processOne(record);
+            }
+            if (!finished) {
                 failures.add(SQSBatchResponse.BatchItemFailure.builder()
                         .withItemIdentifier(record.getMessageId())
                         .build());
@@ -76,7 +85,9 @@ final class BatchProcessor {
         UserConfirmed message = null;
         try {
             message = codec.decode(record.getBody());
+            LogContext.user(message.userPoolId(), message.sub());
             AccountProvisioner.Result result = provisioner.provision(message);
+            metrics.recordProvisioned(result, message.confirmedAt());
             log.info(
                     "Provisioned accountId={} messageId={} accountCreated={} emailSent={} resentAfterExpiredClaim={}"
                             + " userServiceSynced={}",
@@ -89,6 +100,7 @@ final class BatchProcessor {
             return true;
         } catch (RuntimeException e) {
             FailureClassifier.Failure failure = classifier.classify(e);
+            metrics.recordFailure(failure, receiveCount(record));
             String accountId = message == null ? "unknown" : message.idempotencyKey();
             return failure.permanent()
                     ? deadLetter(record, accountId, failure)

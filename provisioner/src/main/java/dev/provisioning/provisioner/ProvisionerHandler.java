@@ -7,7 +7,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmedCodec;
+import dev.provisioning.common.logging.LogContext;
+import dev.provisioning.common.metrics.MetricsSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -15,33 +18,57 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SQS-driven provisioner: hands each batch to {@link BatchProcessor} and returns only the
- * failed records ({@code ReportBatchItemFailures}). Clients are built once per sandbox.
+ * failed records ({@code ReportBatchItemFailures}). Clients are built once per sandbox. Each
+ * invocation's log lines carry its request id, and its metrics are published before it returns.
  */
 public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final BatchProcessor processor;
+    private final ProvisioningMetrics metrics;
 
     /** Used by the Lambda runtime: reads the environment and builds the clients once. */
     public ProvisionerHandler() {
-        this(Default.PROCESSOR);
+        this(Default.PROCESSOR, Default.METRICS);
     }
 
     ProvisionerHandler(BatchProcessor processor) {
+        this(processor, ProvisioningMetrics.disabled());
+    }
+
+    ProvisionerHandler(BatchProcessor processor, ProvisioningMetrics metrics) {
         this.processor = processor;
+        this.metrics = metrics;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        LogContext.invocation(context == null ? null : context.getAwsRequestId());
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        return processor.process(records);
+        try {
+            return processor.process(records);
+        } finally {
+            metrics.publish();
+        }
     }
 
     /** Holder so that tests using the package-private constructor never read the environment. */
     private static final class Default {
+        static final Settings SETTINGS = Settings.fromEnvironment();
+        static final ProvisioningMetrics METRICS = metrics(SETTINGS);
         static final BatchProcessor PROCESSOR = create();
 
+        private static ProvisioningMetrics metrics(Settings settings) {
+            Duration timeout =
+                    settings.millis("METRICS_PUBLISH_TIMEOUT_MS", Duration.ofSeconds(2), Duration.ofMillis(100));
+            return new ProvisioningMetrics(
+                    MetricsSettings.from(settings),
+                    MetricsClients.cloudWatch(settings.aws(), timeout),
+                    timeout.plusMillis(500),
+                    Clock.systemUTC());
+        }
+
         private static BatchProcessor create() {
-            ProvisionerConfig config = ProvisionerConfig.from(Settings.fromEnvironment());
+            ProvisionerConfig config = ProvisionerConfig.from(SETTINGS);
             AwsClientFactory clients = AwsClientFactory.forLambda(config.aws());
             SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
             DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
@@ -64,7 +91,8 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     sqs,
                     config.queueUrl(),
                     config.maxReceiveCount(),
-                    clock);
+                    clock,
+                    METRICS);
         }
     }
 }

@@ -1,0 +1,152 @@
+package dev.provisioning.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.common.ConfigurationException;
+import dev.provisioning.common.Settings;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * {@code trace --sub SUB [--pool POOL_ID] [--table T] [--dlq-url URL] [--cognito-endpoint URL] [--json]}:
+ * the story of one user across the pipeline, from Cognito's status through the account record's
+ * provisioning steps to a dead-lettered message, if any. Read-only: the DLQ is peeked, never
+ * consumed. Exit code 0 when the user is fully provisioned, 1 when not, 2 on bad usage.
+ */
+public final class TraceCommand implements Command {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Settings settings;
+
+    public TraceCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "trace";
+    }
+
+    @Override
+    public String summary() {
+        return "--sub SUB [--pool POOL_ID] [--table T] [--dlq-url URL] [--cognito-endpoint URL] [--json]"
+                + "  the story of one user";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args, settings);
+        } catch (IllegalArgumentException | ConfigurationException e) {
+            err.println("trace: " + e.getMessage());
+            err.println("usage: trace " + summary());
+            return 2;
+        }
+        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
+                        .credentials(credentials(settings))
+                        .build();
+                DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
+                SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
+                CognitoIdentityProviderClient cognito = cognito(clients, options)) {
+            Trace trace = new UserTracer(cognito, dynamoDb, sqs).trace(options);
+            if (options.json()) {
+                out.println(JSON.writeValueAsString(trace));
+            } else {
+                trace.print(out);
+            }
+            return trace.verdict() == Trace.Verdict.PROVISIONED ? 0 : 1;
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            err.println("trace: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private CognitoIdentityProviderClient cognito(AwsClientFactory clients, Options options) {
+        if (options.cognitoEndpoint().isEmpty()) {
+            return clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
+        }
+        return CognitoIdentityProviderClient.builder()
+                .region(settings.aws().region())
+                .endpointOverride(options.cognitoEndpoint().get())
+                .httpClient(clients.httpClient())
+                .credentialsProvider(credentials(settings))
+                .build();
+    }
+
+    /** Keys given in the settings' environment win; otherwise the SDK's default chain (profiles, SSO, ...). */
+    static AwsCredentialsProvider credentials(Settings settings) {
+        Optional<String> key = settings.optional("AWS_ACCESS_KEY_ID");
+        Optional<String> secret = settings.optional("AWS_SECRET_ACCESS_KEY");
+        if (key.isEmpty() || secret.isEmpty()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        Optional<String> token = settings.optional("AWS_SESSION_TOKEN");
+        return StaticCredentialsProvider.create(
+                token.isPresent()
+                        ? AwsSessionCredentials.create(key.get(), secret.get(), token.get())
+                        : AwsBasicCredentials.create(key.get(), secret.get()));
+    }
+
+    /** The parsed arguments. */
+    record Options(
+            String sub,
+            Optional<String> poolId,
+            Optional<String> table,
+            Optional<String> deadLetterQueueUrl,
+            Optional<URI> cognitoEndpoint,
+            boolean json) {
+
+        static Options parse(List<String> args, Settings settings) {
+            String sub = null;
+            String pool = null;
+            String table = settings.optional("TABLE_NAME").orElse(null);
+            String dlq = settings.optional("DLQ_URL").orElse(null);
+            URI cognito = null;
+            boolean json = false;
+            List<String> rest = new ArrayList<>(args);
+            while (!rest.isEmpty()) {
+                String option = rest.remove(0);
+                switch (option) {
+                    case "--json" -> json = true;
+                    case "--sub" -> sub = value(option, rest);
+                    case "--pool" -> pool = value(option, rest);
+                    case "--table" -> table = value(option, rest);
+                    case "--dlq-url" -> dlq = value(option, rest);
+                    case "--cognito-endpoint" -> cognito = URI.create(value(option, rest));
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (sub == null) {
+                throw new IllegalArgumentException("--sub is required");
+            }
+            return new Options(
+                    sub,
+                    Optional.ofNullable(pool),
+                    Optional.ofNullable(table),
+                    Optional.ofNullable(dlq),
+                    Optional.ofNullable(cognito),
+                    json);
+        }
+
+        private static String value(String option, List<String> rest) {
+            if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return rest.remove(0);
+        }
+    }
+}

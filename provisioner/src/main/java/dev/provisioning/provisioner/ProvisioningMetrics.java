@@ -1,0 +1,229 @@
+package dev.provisioning.provisioner;
+
+import dev.provisioning.common.MetricNames;
+import dev.provisioning.common.metrics.MetricsSettings;
+import io.micrometer.cloudwatch2.CloudWatchConfig;
+import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+
+/**
+ * The provisioner's metrics: plain {@code record*} calls for the batch processor, and {@link
+ * #publish()}, which the handler calls before every invocation returns.
+ *
+ * <p>Lambda freezes a sandbox between invocations, so Micrometer's usual scheduled publisher would
+ * send late, stale or never. Instead each invocation gets its own {@link CloudWatchMeterRegistry}
+ * that is never started (no threads) and whose clock's wall time is frozen at the invocation's
+ * first measurement, so no step boundary can pass while it records; {@link #publish()} closes it,
+ * and Micrometer's {@code close()} rolls the step meters over and publishes exactly this invocation's
+ * values (PutMetricData through the async client) before returning. Only meters this invocation
+ * touched exist, so nothing stale or empty is sent. The publish is bounded by the client's call
+ * timeout and never throws: a failure is logged at WARN and the values are dropped.
+ *
+ * <p>Every meter carries the {@code function} dimension; never anything about the user. Not
+ * thread-safe: one invocation at a time, as Lambda runs them.
+ */
+final class ProvisioningMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(ProvisioningMetrics.class);
+
+    private final CloudWatchConfig config;
+    private final CloudWatchAsyncClient cloudWatch;
+    private final Tags common;
+    private final java.time.Clock clock;
+    private InvocationRegistry current;
+
+    /**
+     * @param cloudWatch the async client, whose call timeout bounds {@link #publish()}; null disables metrics
+     * @param publishTimeout how long {@link #publish()} waits for one PutMetricData at most
+     */
+    ProvisioningMetrics(
+            MetricsSettings settings,
+            CloudWatchAsyncClient cloudWatch,
+            Duration publishTimeout,
+            java.time.Clock clock) {
+        this.config = config(settings.namespace(), publishTimeout);
+        this.cloudWatch = cloudWatch == null ? null : new DroppingCloudWatchClient(cloudWatch);
+        this.common = Tags.of(MetricNames.DIMENSION_FUNCTION, settings.functionName());
+        this.clock = clock;
+    }
+
+    /** Metrics that go nowhere, for callers (and tests) without CloudWatch. */
+    static ProvisioningMetrics disabled() {
+        return new ProvisioningMetrics(
+                new MetricsSettings("disabled", "disabled"), null, Duration.ofSeconds(1), java.time.Clock.systemUTC());
+    }
+
+    /** Records what provisioning one record did, and its confirmation-to-provisioned latency. */
+    void recordProvisioned(AccountProvisioner.Result result, Instant confirmedAt) {
+        MeterRegistry registry = registry();
+        if (registry == null) {
+            return;
+        }
+        registry.counter(result.accountCreated() ? MetricNames.ACCOUNT_CREATED : MetricNames.ACCOUNT_EXISTING, common)
+                .increment();
+        if (result.emailSent()) {
+            registry.counter(MetricNames.EMAIL_SENT, common).increment();
+        }
+        if (result.emailResentAfterExpiredClaim()) {
+            registry.counter(MetricNames.EMAIL_RESENT, common).increment();
+        }
+        if (result.userServiceSynced()) {
+            recordUserServiceSync(true);
+        }
+        record(MetricNames.RECORDS, "provisioned");
+        if (confirmedAt != null) {
+            Duration latency = Duration.between(confirmedAt, clock.instant());
+            Timer.builder(MetricNames.LATENCY)
+                    .tags(common)
+                    .register(registry)
+                    .record(latency.isNegative() ? Duration.ZERO : latency);
+        }
+    }
+
+    /** Records a failed record: by reason, and for a transient one the retry by receive count. */
+    void recordFailure(FailureClassifier.Failure failure, int receiveCount) {
+        MeterRegistry registry = registry();
+        if (registry == null) {
+            return;
+        }
+        Tags reason = common.and(MetricNames.DIMENSION_REASON, failure.reason());
+        if (failure.permanent()) {
+            registry.counter(MetricNames.FAILURE_PERMANENT, reason).increment();
+            record(MetricNames.RECORDS, "dead_lettered");
+        } else {
+            registry.counter(MetricNames.FAILURE_TRANSIENT, reason).increment();
+            registry.counter(MetricNames.RETRY, common.and(MetricNames.DIMENSION_ATTEMPT, attempt(receiveCount)))
+                    .increment();
+            record(MetricNames.RECORDS, "retry");
+        }
+    }
+
+    /** Records one call of the optional user service (placeholder until the sync exists). */
+    void recordUserServiceSync(boolean success) {
+        record(MetricNames.USER_SERVICE_SYNC, success ? "success" : "failure");
+    }
+
+    /** Records the size of the batch this invocation received. */
+    void recordBatch(int size) {
+        MeterRegistry registry = registry();
+        if (registry != null) {
+            DistributionSummary.builder(MetricNames.BATCH_SIZE)
+                    .tags(common)
+                    .register(registry)
+                    .record(size);
+        }
+    }
+
+    /**
+     * Sends this invocation's values to CloudWatch and forgets them; call it before the invocation
+     * returns (in a {@code finally}). Never throws.
+     */
+    void publish() {
+        InvocationRegistry registry = current;
+        current = null;
+        if (registry == null) {
+            return;
+        }
+        try {
+            registry.close();
+        } catch (RuntimeException e) {
+            log.warn("Metrics of this invocation dropped: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    /** This invocation's registry, created by its first measurement; null when metrics are disabled. */
+    MeterRegistry registry() {
+        if (cloudWatch == null) {
+            return null;
+        }
+        if (current == null) {
+            current = new InvocationRegistry(config, new FrozenWallClock(clock.millis()), cloudWatch);
+        }
+        return current;
+    }
+
+    private void record(String counter, String outcome) {
+        MeterRegistry registry = registry();
+        if (registry != null) {
+            registry.counter(counter, common.and(MetricNames.DIMENSION_OUTCOME, outcome))
+                    .increment();
+        }
+    }
+
+    static String attempt(int receiveCount) {
+        int attempt = Math.max(1, receiveCount);
+        return attempt > MetricNames.MAX_ATTEMPT_DIMENSION
+                ? MetricNames.MAX_ATTEMPT_DIMENSION + "+"
+                : Integer.toString(attempt);
+    }
+
+    @SuppressWarnings("deprecation") // readTimeout is how the CloudWatch registry bounds its wait for a send
+    private static CloudWatchConfig config(String namespace, Duration publishTimeout) {
+        return new CloudWatchConfig() {
+            @Override
+            public String get(String key) {
+                return null;
+            }
+
+            @Override
+            public String namespace() {
+                return namespace;
+            }
+
+            @Override
+            public int batchSize() {
+                return CloudWatchConfig.MAX_BATCH_SIZE;
+            }
+
+            @Override
+            public Duration step() {
+                return Duration.ofMinutes(1);
+            }
+
+            @Override
+            public Duration readTimeout() {
+                return publishTimeout;
+            }
+
+            @Override
+            public String toString() {
+                return "CloudWatchConfig[namespace=" + namespace.toLowerCase(Locale.ROOT) + "]";
+            }
+        };
+    }
+
+    /** A CloudWatch registry for one invocation: never started, so it owns no threads. */
+    static final class InvocationRegistry extends CloudWatchMeterRegistry {
+
+        InvocationRegistry(CloudWatchConfig config, Clock clock, CloudWatchAsyncClient client) {
+            super(config, clock, client);
+        }
+
+        @Override
+        public void start(ThreadFactory threadFactory) {
+            // Never schedule: Lambda would freeze the thread. ProvisioningMetrics.publish() closes the registry.
+        }
+    }
+
+    /**
+     * Wall time fixed at the invocation's start, so its step meters never roll over before {@code
+     * close()} and the published datums carry the invocation's time; monotonic time stays real.
+     */
+    record FrozenWallClock(long wallTime) implements Clock {
+        @Override
+        public long monotonicTime() {
+            return System.nanoTime();
+        }
+    }
+}
