@@ -3,6 +3,7 @@ package dev.provisioning.local;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.chaos.PoisonMessages;
+import dev.provisioning.ops.Reconciler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,6 +153,9 @@ public final class LocalRun {
                 out.flush();
                 if (options.keepRunning()) {
                     printEndpoints(pipeline, err);
+                    Path endpoints = writeEndpoints(pipeline);
+                    err.println("./pipeline trace, dlq and reconcile use these endpoints while this runs (" + endpoints
+                            + ")");
                     awaitInterrupt();
                 }
                 return outcome.report().lost() == 0 ? 0 : 1;
@@ -161,6 +166,8 @@ public final class LocalRun {
             return 3;
         }
     }
+
+    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
 
     /** What a run ended with: the report read from the emulators, and the chaos figures. */
     public record Outcome(PipelineReport report, String figures, int reconciled) {}
@@ -174,10 +181,24 @@ public final class LocalRun {
         signUp(pipeline, users, err);
         drain(pipeline, err);
         int reconciled = 0;
+        Reconciler reconciler = new Reconciler(
+                pipeline.cognitoClient().sdk(),
+                pipeline.aws().dynamoDb(),
+                pipeline.aws().sqs(),
+                Clock.systemUTC());
         for (int round = 0; round < 3; round++) {
-            // The trigger fails open: a confirmation it could not enqueue is healed here.
-            int missing = LocalReconciler.reconcile(
-                    pipeline, confirmedUsers(pipeline), PipelineReport.deadLetteredSubs(pipeline));
+            // The trigger fails open: a confirmation it could not enqueue is healed here, by the same
+            // code as the operators' ./pipeline reconcile.
+            int missing = reconciler
+                    .reconcile(
+                            pipeline.userPool().poolId(),
+                            pipeline.resources().tableName(),
+                            pipeline.resources().queueUrl(),
+                            PipelineReport.deadLetteredSubs(pipeline),
+                            false,
+                            0,
+                            QUIET)
+                    .enqueued();
             if (missing == 0) {
                 break;
             }
@@ -283,8 +304,7 @@ public final class LocalRun {
         List<PipelineReport.ConfirmedUser> users = new ArrayList<>();
         for (UserType user :
                 pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
-            users.add(new PipelineReport.ConfirmedUser(
-                    attribute(user, "sub"), attribute(user, "email"), attribute(user, "name")));
+            users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
         }
         return users;
     }
@@ -311,6 +331,37 @@ public final class LocalRun {
                 + pipeline.cognito().endpoint() + " --user-pool-id "
                 + pipeline.userPool().poolId());
         err.println("press Ctrl-C to stop");
+    }
+
+    /** Where {@code --keep-running} leaves its endpoints for {@code ./pipeline trace|dlq|reconcile}. */
+    static final Path ENDPOINTS_FILE = Path.of("target", "local-endpoints.env");
+
+    /** Writes the environment of the running local pipeline; removed when this process exits. */
+    static Path writeEndpoints(LocalPipeline pipeline) {
+        StringBuilder env = new StringBuilder("# Written by ./pipeline local --keep-running; removed when it stops.\n");
+        pipeline.aws()
+                .environment()
+                .forEach((key, value) ->
+                        env.append(key).append('=').append(value).append('\n'));
+        env.append("QUEUE_URL=").append(pipeline.resources().queueUrl()).append('\n');
+        env.append("DLQ_URL=").append(pipeline.resources().deadLetterQueueUrl()).append('\n');
+        env.append("TABLE_NAME=").append(pipeline.resources().tableName()).append('\n');
+        env.append("USER_POOL_ID=").append(pipeline.userPool().poolId()).append('\n');
+        env.append("COGNITO_ENDPOINT=").append(pipeline.cognito().endpoint()).append('\n');
+        try {
+            Files.createDirectories(ENDPOINTS_FILE.getParent());
+            Files.writeString(ENDPOINTS_FILE, env.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + ENDPOINTS_FILE, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(ENDPOINTS_FILE);
+            } catch (IOException e) {
+                // Best effort at exit.
+            }
+        }));
+        return ENDPOINTS_FILE.toAbsolutePath();
     }
 
     private static void awaitInterrupt() {

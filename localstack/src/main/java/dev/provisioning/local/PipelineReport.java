@@ -49,7 +49,7 @@ public record PipelineReport(
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A confirmed user as Cognito lists them. */
-    public record ConfirmedUser(String sub, String email, String name) {}
+    public record ConfirmedUser(String sub, String email) {}
 
     /** Subs of the users whose confirmation is on the dead-letter queue. */
     static Set<String> deadLetteredSubs(LocalPipeline pipeline) {

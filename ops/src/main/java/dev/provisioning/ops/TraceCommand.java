@@ -112,10 +112,10 @@ public final class TraceCommand implements Command {
 
         static Options parse(List<String> args, Settings settings) {
             String sub = null;
-            String pool = null;
+            String pool = settings.optional("USER_POOL_ID").orElse(null);
             String table = settings.optional("TABLE_NAME").orElse(null);
             String dlq = settings.optional("DLQ_URL").orElse(null);
-            URI cognito = null;
+            URI cognito = settings.optionalUri("COGNITO_ENDPOINT").orElse(null);
             boolean json = false;
             List<String> rest = new ArrayList<>(args);
             while (!rest.isEmpty()) {

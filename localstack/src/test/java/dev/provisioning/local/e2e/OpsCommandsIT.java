@@ -26,9 +26,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** {@code ./pipeline trace} against the local pipeline: a provisioned user, a dead-lettered one, an unknown one. */
+/**
+ * The operations CLI against the local pipeline: {@code trace} (a provisioned user, a dead-lettered
+ * one, an unknown one), {@code dlq list|redrive}, and {@code reconcile}.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TraceIT {
+class OpsCommandsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,12 +132,129 @@ class TraceIT {
     }
 
     private Result trace(String... args) {
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(List.of("--cognito-endpoint", pipeline.cognito().endpoint().toString()));
+        return ops("trace", argv.toArray(String[]::new));
+    }
+
+    @Test
+    void dlqList_whenPoisonIsDeadLettered_groupsItByReason() throws Exception {
+        String id = pipeline.aws()
+                .sqs()
+                .sendMessage(b -> b.queueUrl(pipeline.resources().queueUrl()).messageBody("not json at all"))
+                .messageId();
+        Await.until("the poison message in the DLQ", TIMEOUT, () -> DeadLetters.peek(pipeline).stream()
+                .anyMatch(m -> m.messageAttributes().containsKey("source.messageId")
+                        && m.messageAttributes()
+                                .get("source.messageId")
+                                .stringValue()
+                                .equals(id)));
+
+        Result json = ops("dlq", "list", "--json");
+        Result text = ops("dlq", "list");
+
+        assertThat(json.code()).as(json.err()).isZero();
+        JsonNode reasons = JSON.readTree(json.out()).path("reasons");
+        assertThat(reasons).anySatisfy(reason -> {
+            assertThat(reason.path("reason").asText()).isEqualTo("NOT_JSON");
+            assertThat(reason.path("count").asInt()).isPositive();
+        });
+        assertThat(text.out()).contains("NOT_JSON").contains("messages:");
+        assertThat(DeadLetters.peek(pipeline)).as("listing consumes nothing").isNotEmpty();
+    }
+
+    @Test
+    void dlqRedrive_whenCauseIsFixed_movesOnlyTheChosenReasonAndProvisions() throws Exception {
+        String sub = UUID.randomUUID().toString();
+        String pool = pipeline.userPool().poolId();
+        String body = dev.provisioning.common.UserConfirmedCodec.create()
+                .encode(new dev.provisioning.common.UserConfirmed(
+                        1,
+                        UUID.randomUUID().toString(),
+                        pool + "#" + sub,
+                        pool,
+                        sub,
+                        sub,
+                        "redrive-" + sub + "@example.com",
+                        true,
+                        "Redriven User",
+                        "PostConfirmation_ConfirmSignUp",
+                        java.time.Instant.now(),
+                        "us-east-1",
+                        null,
+                        Map.of()));
+        pipeline.aws().sqs().sendMessage(b -> b.queueUrl(pipeline.resources().deadLetterQueueUrl())
+                .messageBody(body)
+                .messageAttributes(Map.of(
+                        "failure.reason", text("RETRIES_EXHAUSTED"),
+                        "failure.class", text("TRANSIENT"))));
+
+        Result dryRun = ops("dlq", "redrive", "--reason", "RETRIES_EXHAUSTED", "--dry-run");
+
+        assertThat(dryRun.code()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).contains("(dry run)").contains("moved=1");
+        assertThat(DeadLetters.peek(pipeline)).anyMatch(m -> m.body().equals(body));
+        assertThat(emailSentOrAccount(sub)).isFalse();
+
+        Result redrive = ops("dlq", "redrive", "--reason", "RETRIES_EXHAUSTED");
+
+        assertThat(redrive.code()).as(redrive.err()).isZero();
+        assertThat(redrive.out()).contains("moved=1");
+        Await.until("the redriven user's account", TIMEOUT, () -> emailSent(sub));
+        assertThat(DeadLetters.peek(pipeline)).noneMatch(m -> m.body().equals(body));
+    }
+
+    @Test
+    void reconcile_whenConfirmedUserHasNoAccount_reenqueuesOnlyThatUser() {
+        String sub = pipeline.cognitoClient()
+                .signUpAndConfirm(
+                        pipeline.userPool().poolId(),
+                        pipeline.userPool().clientId(),
+                        "reconcile-" + UUID.randomUUID() + "@example.com",
+                        "Passw0rd!-reconcile",
+                        "Reconcile Me");
+        Await.until("the account", TIMEOUT, () -> emailSent(sub));
+        // What a stale trigger permission leaves behind: a CONFIRMED user and no account.
+        pipeline.aws().dynamoDb().deleteItem(b -> b.tableName(
+                        pipeline.resources().tableName())
+                .key(Map.of(
+                        "accountId", AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))));
+
+        Result dryRun = ops("reconcile", "--dry-run");
+
+        assertThat(dryRun.code()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).contains("would_enqueue=1");
+        assertThat(emailSentOrAccount(sub)).isFalse();
+
+        Result reconcile = ops("reconcile");
+
+        assertThat(reconcile.code()).as(reconcile.err()).isZero();
+        assertThat(reconcile.out()).contains("enqueued=1");
+        Await.until("the reconciled account", TIMEOUT, () -> emailSent(sub));
+    }
+
+    private boolean emailSentOrAccount(String sub) {
+        Map<String, AttributeValue> item = pipeline.aws()
+                .dynamoDb()
+                .getItem(b -> b.tableName(pipeline.resources().tableName())
+                        .consistentRead(true)
+                        .key(Map.of(
+                                "accountId",
+                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
+                .item();
+        return item != null && !item.isEmpty();
+    }
+
+    /** Runs an ops command with the environment {@code ./pipeline local --keep-running} writes. */
+    private Result ops(String command, String... args) {
         Map<String, String> env = new HashMap<>(pipeline.aws().environment());
         env.put("TABLE_NAME", pipeline.resources().tableName());
         env.put("DLQ_URL", pipeline.resources().deadLetterQueueUrl());
-        List<String> argv = new ArrayList<>(List.of("trace"));
+        env.put("QUEUE_URL", pipeline.resources().queueUrl());
+        env.put("USER_POOL_ID", pipeline.userPool().poolId());
+        env.put("COGNITO_ENDPOINT", pipeline.cognito().endpoint().toString());
+        List<String> argv = new ArrayList<>(List.of(command));
         argv.addAll(List.of(args));
-        argv.addAll(List.of("--cognito-endpoint", pipeline.cognito().endpoint().toString()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = OpsCli.create(Settings.of(env))

@@ -1,0 +1,137 @@
+package dev.provisioning.ops;
+
+import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.common.ConfigurationException;
+import dev.provisioning.common.Settings;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * {@code dlq list | redrive}: what is on the dead-letter queue and why, and moving it back to the
+ * provisioning queue once the cause is fixed. Redriving is safe: the provisioner is idempotent by
+ * {@code userPoolId#sub}, so a message whose user was provisioned meanwhile changes nothing.
+ */
+public final class DlqCommand implements Command {
+
+    private final Settings settings;
+
+    public DlqCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "dlq";
+    }
+
+    @Override
+    public String summary() {
+        return "list [--json] | redrive [--dry-run] [--reason R] [--max N]  [--dlq-url URL] [--queue-url URL]"
+                + "  inspect or redrive the dead-letter queue";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args, settings);
+        } catch (IllegalArgumentException | ConfigurationException e) {
+            err.println("dlq: " + e.getMessage());
+            err.println("usage: dlq " + summary());
+            return 2;
+        }
+        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
+                        .credentials(TraceCommand.credentials(settings))
+                        .build();
+                SqsClient sqs = clients.build(SqsClient.builder(), "SQS")) {
+            DeadLetterQueue dlq = new DeadLetterQueue(sqs, options.deadLetterQueueUrl(), Clock.systemUTC());
+            if (options.action().equals("list")) {
+                DeadLetterQueue.Listing listing = dlq.list();
+                if (options.json()) {
+                    out.println(listing.toJson());
+                } else {
+                    listing.print(out);
+                }
+                return 0;
+            }
+            String queueUrl = options.queueUrl()
+                    .orElseThrow(() -> new IllegalArgumentException("redrive needs --queue-url (or QUEUE_URL)"));
+            DeadLetterQueue.RedriveResult result =
+                    dlq.redrive(queueUrl, options.reason(), options.max(), options.dryRun(), err);
+            out.printf(
+                    "redrive %s moved=%d skipped=%d%n",
+                    options.dryRun() ? "(dry run)" : "done", result.moved(), result.skipped());
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("dlq: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("dlq: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The parsed arguments. */
+    record Options(
+            String action,
+            String deadLetterQueueUrl,
+            Optional<String> queueUrl,
+            Optional<String> reason,
+            int max,
+            boolean dryRun,
+            boolean json) {
+
+        static Options parse(List<String> args, Settings settings) {
+            List<String> rest = new ArrayList<>(args);
+            if (rest.isEmpty() || !(rest.get(0).equals("list") || rest.get(0).equals("redrive"))) {
+                throw new IllegalArgumentException("say list or redrive");
+            }
+            String action = rest.remove(0);
+            String dlq = settings.optional("DLQ_URL").orElse(null);
+            String queue = settings.optional("QUEUE_URL").orElse(null);
+            String reason = null;
+            int max = Integer.MAX_VALUE;
+            boolean dryRun = false;
+            boolean json = false;
+            while (!rest.isEmpty()) {
+                String option = rest.remove(0);
+                switch (option) {
+                    case "--dlq-url" -> dlq = value(option, rest);
+                    case "--queue-url" -> queue = value(option, rest);
+                    case "--reason" -> reason = value(option, rest);
+                    case "--max" -> max = positive(option, value(option, rest));
+                    case "--dry-run" -> dryRun = true;
+                    case "--json" -> json = true;
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (dlq == null) {
+                throw new IllegalArgumentException("--dlq-url (or DLQ_URL) is required");
+            }
+            return new Options(action, dlq, Optional.ofNullable(queue), Optional.ofNullable(reason), max, dryRun, json);
+        }
+
+        private static int positive(String option, String value) {
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed < 1) {
+                    throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " must be a whole number, got " + value);
+            }
+        }
+
+        private static String value(String option, List<String> rest) {
+            if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return rest.remove(0);
+        }
+    }
+}

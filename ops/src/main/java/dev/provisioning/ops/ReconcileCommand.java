@@ -1,0 +1,148 @@
+package dev.provisioning.ops;
+
+import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.common.ConfigurationException;
+import dev.provisioning.common.Settings;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * {@code reconcile --pool POOL_ID [--dry-run] [--rate N]}: re-enqueues every confirmed user of the
+ * pool who has no account (see {@link Reconciler}). Run it after fixing wiring that dropped
+ * confirmations (the stale-permission incident), or when {@code EnqueueFailed} alarms.
+ */
+public final class ReconcileCommand implements Command {
+
+    private final Settings settings;
+
+    public ReconcileCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "reconcile";
+    }
+
+    @Override
+    public String summary() {
+        return "--pool POOL_ID [--dry-run] [--rate PER_SECOND] [--table T] [--queue-url URL] [--dlq-url URL]"
+                + " [--cognito-endpoint URL]  re-enqueue confirmed users without an account";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args, settings);
+        } catch (IllegalArgumentException | ConfigurationException e) {
+            err.println("reconcile: " + e.getMessage());
+            err.println("usage: reconcile " + summary());
+            return 2;
+        }
+        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
+                        .credentials(TraceCommand.credentials(settings))
+                        .build();
+                DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
+                SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
+                CognitoIdentityProviderClient cognito = cognito(clients, options.cognitoEndpoint())) {
+            Set<String> deadLettered = options.deadLetterQueueUrl()
+                    .map(url -> new DeadLetterQueue(sqs, url, Clock.systemUTC()).subs())
+                    .orElse(Set.of());
+            Reconciler.Result result = new Reconciler(cognito, dynamoDb, sqs, Clock.systemUTC())
+                    .reconcile(
+                            options.poolId(),
+                            options.table(),
+                            options.queueUrl(),
+                            deadLettered,
+                            options.dryRun(),
+                            options.perSecond(),
+                            err);
+            out.println(result.line(options.dryRun()));
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("reconcile: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private CognitoIdentityProviderClient cognito(AwsClientFactory clients, Optional<URI> endpoint) {
+        if (endpoint.isEmpty()) {
+            return clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
+        }
+        return CognitoIdentityProviderClient.builder()
+                .region(settings.aws().region())
+                .endpointOverride(endpoint.get())
+                .httpClient(clients.httpClient())
+                .credentialsProvider(TraceCommand.credentials(settings))
+                .build();
+    }
+
+    /** The parsed arguments. */
+    record Options(
+            String poolId,
+            String table,
+            String queueUrl,
+            Optional<String> deadLetterQueueUrl,
+            Optional<URI> cognitoEndpoint,
+            boolean dryRun,
+            double perSecond) {
+
+        static Options parse(List<String> args, Settings settings) {
+            String pool = settings.optional("USER_POOL_ID").orElse(null);
+            String table = settings.optional("TABLE_NAME").orElse(null);
+            String queue = settings.optional("QUEUE_URL").orElse(null);
+            String dlq = settings.optional("DLQ_URL").orElse(null);
+            URI cognito = settings.optionalUri("COGNITO_ENDPOINT").orElse(null);
+            boolean dryRun = false;
+            double rate = 20;
+            List<String> rest = new ArrayList<>(args);
+            while (!rest.isEmpty()) {
+                String option = rest.remove(0);
+                switch (option) {
+                    case "--pool" -> pool = value(option, rest);
+                    case "--table" -> table = value(option, rest);
+                    case "--queue-url" -> queue = value(option, rest);
+                    case "--dlq-url" -> dlq = value(option, rest);
+                    case "--cognito-endpoint" -> cognito = URI.create(value(option, rest));
+                    case "--dry-run" -> dryRun = true;
+                    case "--rate" -> rate = rate(value(option, rest));
+                    default -> throw new IllegalArgumentException("unknown option " + option);
+                }
+            }
+            if (pool == null || table == null || queue == null) {
+                throw new IllegalArgumentException(
+                        "--pool, --table and --queue-url are required (or USER_POOL_ID, TABLE_NAME, QUEUE_URL)");
+            }
+            return new Options(
+                    pool, table, queue, Optional.ofNullable(dlq), Optional.ofNullable(cognito), dryRun, rate);
+        }
+
+        private static double rate(String value) {
+            try {
+                double parsed = Double.parseDouble(value);
+                if (!(parsed > 0)) {
+                    throw new IllegalArgumentException("--rate must be positive, got " + value);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--rate must be a number of messages per second, got " + value);
+            }
+        }
+
+        private static String value(String option, List<String> rest) {
+            if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return rest.remove(0);
+        }
+    }
+}
