@@ -21,8 +21,11 @@ public final class OpsCli {
 
     /** The CLI with every subcommand, reading its configuration from {@code settings}. */
     public static OpsCli create(Settings settings) {
-        return new OpsCli(
-                List.of(new TraceCommand(settings), new DlqCommand(settings), new ReconcileCommand(settings)));
+        return new OpsCli(List.of(
+                new TraceCommand(settings),
+                new DlqCommand(settings),
+                new ReconcileCommand(settings),
+                new DoctorCommand(settings)));
     }
 
     public static void main(String[] args) {

@@ -61,7 +61,7 @@ public final class TraceCommand implements Command {
                         .build();
                 DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
                 SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
-                CognitoIdentityProviderClient cognito = cognito(clients, options)) {
+                CognitoIdentityProviderClient cognito = cognito(settings, clients, options.cognitoEndpoint())) {
             Trace trace = new UserTracer(cognito, dynamoDb, sqs).trace(options);
             if (options.json()) {
                 out.println(JSON.writeValueAsString(trace));
@@ -75,13 +75,14 @@ public final class TraceCommand implements Command {
         }
     }
 
-    private CognitoIdentityProviderClient cognito(AwsClientFactory clients, Options options) {
-        if (options.cognitoEndpoint().isEmpty()) {
+    /** Cognito's client: the SDK environment's endpoint, or {@code endpoint} when given (cognito-local). */
+    static CognitoIdentityProviderClient cognito(Settings settings, AwsClientFactory clients, Optional<URI> endpoint) {
+        if (endpoint.isEmpty()) {
             return clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
         }
         return CognitoIdentityProviderClient.builder()
                 .region(settings.aws().region())
-                .endpointOverride(options.cognitoEndpoint().get())
+                .endpointOverride(endpoint.get())
                 .httpClient(clients.httpClient())
                 .credentialsProvider(credentials(settings))
                 .build();
