@@ -282,7 +282,7 @@ public final class ProvisioningStack extends Stack {
     private CfnPermission permitImportedPool(String userPoolId) {
         // The pool is not ours: CloudFormation cannot set its LambdaConfig without owning it, and UpdateUserPool
         // resets every setting it is not given. So the stack grants the invoke permission scoped to this pool's
-        // ARN in this account, and the operator (or `doctor --fix`) points the pool's PostConfirmation at the alias.
+        // ARN in this account, and the operator points the pool's PostConfirmation at the alias (`doctor` checks it).
         String poolRegion = userPoolId.substring(0, userPoolId.indexOf('_'));
         CfnRule.Builder.create(this, "ImportedUserPoolRegion")
                 .assertions(List.of(CfnRuleAssertion.builder()
@@ -504,10 +504,12 @@ public final class ProvisioningStack extends Stack {
                                     settings.userPoolId(),
                                     ". Set its PostConfirmation trigger to ",
                                     triggerAlias.getFunctionArn(),
-                                    " with `doctor --fix`, or: aws cognito-idp describe-user-pool --user-pool-id ",
+                                    " in the console (function and alias live), or: aws cognito-idp describe-user-pool"
+                                            + " --user-pool-id ",
                                     settings.userPoolId(),
                                     ", then update-user-pool passing EVERY current setting back plus --lambda-config"
-                                            + " PostConfirmation=<alias ARN> (omitted settings are reset)")),
+                                            + " PostConfirmation=<alias ARN> (omitted settings are reset)."
+                                            + " Then ./pipeline doctor checks the wiring.")),
                     "What the operator must do for an imported pool");
         }
     }

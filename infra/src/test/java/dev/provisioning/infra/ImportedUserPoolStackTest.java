@@ -82,7 +82,8 @@ class ImportedUserPoolStackTest {
         assertThat(outputs).containsKeys("ImportedUserPoolWiring", "TriggerAliasArn");
         assertThat(outputs.get("UserPoolId").toString()).contains(POOL_ID);
         assertThat(outputs.get("ImportedUserPoolWiring").toString())
-                .contains(POOL_ID, "PostConfirmation", "doctor --fix", "describe-user-pool");
+                .contains(POOL_ID, "PostConfirmation", "describe-user-pool", "pipeline doctor")
+                .doesNotContain("doctor --fix");
     }
 
     @Test
