@@ -1,7 +1,9 @@
 package dev.provisioning.local;
 
 import dev.provisioning.common.Settings;
+import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.local.aws.LocalAws;
+import dev.provisioning.local.aws.MotoServer;
 import dev.provisioning.local.aws.PipelineResources;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.cognito.CognitoLocal;
@@ -17,7 +19,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -301,6 +305,33 @@ public final class LocalPipeline implements AutoCloseable {
 
     public CognitoLocalClient.UserPool userPool() {
         return userPool;
+    }
+
+    /** The account item of a user of this pipeline's pool, read consistently; empty when there is none. */
+    public Optional<Map<String, AttributeValue>> account(String sub) {
+        Map<String, AttributeValue> item = aws.dynamoDb()
+                .getItem(b -> b.tableName(resources.tableName())
+                        .consistentRead(true)
+                        .key(Map.of(
+                                "accountId",
+                                AttributeValue.fromS(UserConfirmed.idempotencyKey(userPool.poolId(), sub)))))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /** Whether the user's account records its welcome email as sent. */
+    public boolean welcomeEmailSent(String sub) {
+        return account(sub)
+                .map(item -> item.get("emailState"))
+                .map(state -> "SENT".equals(state.s()))
+                .orElse(false);
+    }
+
+    /** The emails moto's SES accepted for one address. */
+    public List<MotoServer.SentEmail> emailsTo(String address) {
+        return aws.moto().sentEmails().stream()
+                .filter(email -> email.to().contains(address))
+                .toList();
     }
 
     /** Messages on the main queue, visible and in flight. */

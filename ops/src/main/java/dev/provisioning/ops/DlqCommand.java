@@ -1,6 +1,5 @@
 package dev.provisioning.ops;
 
-import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.Settings;
 import java.io.PrintStream;
@@ -8,7 +7,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code dlq list | redrive}: what is on the dead-letter queue and why, and moving it back to the
@@ -44,11 +42,8 @@ public final class DlqCommand implements Command {
             err.println("usage: dlq " + summary());
             return 2;
         }
-        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
-                        .credentials(TraceCommand.credentials(settings))
-                        .build();
-                SqsClient sqs = clients.build(SqsClient.builder(), "SQS")) {
-            DeadLetterQueue dlq = new DeadLetterQueue(sqs, options.deadLetterQueueUrl(), Clock.systemUTC());
+        try (OpsClients clients = OpsClients.create(settings, Optional.empty())) {
+            DeadLetterQueue dlq = new DeadLetterQueue(clients.sqs(), options.deadLetterQueueUrl(), Clock.systemUTC());
             if (options.action().equals("list")) {
                 DeadLetterQueue.Listing listing = dlq.list();
                 if (options.json()) {

@@ -1,6 +1,5 @@
 package dev.provisioning.ops;
 
-import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.Settings;
 import java.io.PrintStream;
@@ -8,11 +7,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.ses.SesClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code doctor [--pool ID] [--function F] [--queue-url URL] [--table T] [--sender S] [--provisioner P]
@@ -48,17 +42,10 @@ public final class DoctorCommand implements Command {
             err.println("usage: doctor " + summary());
             return 2;
         }
-        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
-                        .credentials(TraceCommand.credentials(settings))
-                        .build();
-                CognitoIdentityProviderClient cognito =
-                        TraceCommand.cognito(settings, clients, options.cognitoEndpoint());
-                LambdaClient lambda = clients.build(LambdaClient.builder(), "LAMBDA");
-                SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
-                DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
-                SesClient ses = clients.build(SesClient.builder(), "SES")) {
-            WiringDoctor.Report report =
-                    new WiringDoctor(cognito, lambda, sqs, dynamoDb, ses).examine(options.target(), options.fix());
+        try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
+            WiringDoctor.Report report = new WiringDoctor(
+                            clients.cognito(), clients.lambda(), clients.sqs(), clients.dynamoDb(), clients.ses())
+                    .examine(options.target(), options.fix());
             if (options.json()) {
                 out.println(report.toJson());
             } else {

@@ -1,6 +1,5 @@
 package dev.provisioning.ops;
 
-import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.Settings;
 import java.io.PrintStream;
@@ -10,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code reconcile --pool POOL_ID [--dry-run] [--rate N]}: re-enqueues every confirmed user of the
@@ -48,16 +44,12 @@ public final class ReconcileCommand implements Command {
             err.println("usage: reconcile " + summary());
             return 2;
         }
-        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
-                        .credentials(TraceCommand.credentials(settings))
-                        .build();
-                DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
-                SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
-                CognitoIdentityProviderClient cognito = cognito(clients, options.cognitoEndpoint())) {
+        try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
             Set<String> deadLettered = options.deadLetterQueueUrl()
-                    .map(url -> new DeadLetterQueue(sqs, url, Clock.systemUTC()).subs())
+                    .map(url -> new DeadLetterQueue(clients.sqs(), url, Clock.systemUTC()).subs())
                     .orElse(Set.of());
-            Reconciler.Result result = new Reconciler(cognito, dynamoDb, sqs, Clock.systemUTC())
+            Reconciler.Result result = new Reconciler(
+                            clients.cognito(), clients.dynamoDb(), clients.sqs(), Clock.systemUTC())
                     .reconcile(
                             options.poolId(),
                             options.table(),
@@ -72,18 +64,6 @@ public final class ReconcileCommand implements Command {
             err.println("reconcile: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return 1;
         }
-    }
-
-    private CognitoIdentityProviderClient cognito(AwsClientFactory clients, Optional<URI> endpoint) {
-        if (endpoint.isEmpty()) {
-            return clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
-        }
-        return CognitoIdentityProviderClient.builder()
-                .region(settings.aws().region())
-                .endpointOverride(endpoint.get())
-                .httpClient(clients.httpClient())
-                .credentialsProvider(TraceCommand.credentials(settings))
-                .build();
     }
 
     /** The parsed arguments. */

@@ -2,7 +2,6 @@ package dev.provisioning.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.Settings;
 import java.io.PrintStream;
@@ -10,14 +9,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code trace --sub SUB [--pool POOL_ID] [--table T] [--dlq-url URL] [--cognito-endpoint URL] [--json]}:
@@ -56,13 +47,8 @@ public final class TraceCommand implements Command {
             err.println("usage: trace " + summary());
             return 2;
         }
-        try (AwsClientFactory clients = AwsClientFactory.builder(settings.aws())
-                        .credentials(credentials(settings))
-                        .build();
-                DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
-                SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
-                CognitoIdentityProviderClient cognito = cognito(settings, clients, options.cognitoEndpoint())) {
-            Trace trace = new UserTracer(cognito, dynamoDb, sqs).trace(options);
+        try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
+            Trace trace = new UserTracer(clients.cognito(), clients.dynamoDb(), clients.sqs()).trace(options);
             if (options.json()) {
                 out.println(JSON.writeValueAsString(trace));
             } else {
@@ -73,33 +59,6 @@ public final class TraceCommand implements Command {
             err.println("trace: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             return 1;
         }
-    }
-
-    /** Cognito's client: the SDK environment's endpoint, or {@code endpoint} when given (cognito-local). */
-    static CognitoIdentityProviderClient cognito(Settings settings, AwsClientFactory clients, Optional<URI> endpoint) {
-        if (endpoint.isEmpty()) {
-            return clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
-        }
-        return CognitoIdentityProviderClient.builder()
-                .region(settings.aws().region())
-                .endpointOverride(endpoint.get())
-                .httpClient(clients.httpClient())
-                .credentialsProvider(credentials(settings))
-                .build();
-    }
-
-    /** Keys given in the settings' environment win; otherwise the SDK's default chain (profiles, SSO, ...). */
-    static AwsCredentialsProvider credentials(Settings settings) {
-        Optional<String> key = settings.optional("AWS_ACCESS_KEY_ID");
-        Optional<String> secret = settings.optional("AWS_SECRET_ACCESS_KEY");
-        if (key.isEmpty() || secret.isEmpty()) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        Optional<String> token = settings.optional("AWS_SESSION_TOKEN");
-        return StaticCredentialsProvider.create(
-                token.isPresent()
-                        ? AwsSessionCredentials.create(key.get(), secret.get(), token.get())
-                        : AwsBasicCredentials.create(key.get(), secret.get()));
     }
 
     /** The parsed arguments. */

