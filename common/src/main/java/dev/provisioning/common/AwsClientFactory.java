@@ -90,7 +90,8 @@ public final class AwsClientFactory implements AutoCloseable {
         return build(builder, serviceId, Retries.STANDARD, customizer);
     }
 
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+    /** The general form: a retry policy, then the caller's additions to the override configuration. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
             B builder, String serviceId, Retries retries, Consumer<ClientOverrideConfiguration.Builder> customizer) {
         RetryStrategy strategy = retries == Retries.STANDARD
                 ? AwsRetryStrategy.standardRetryStrategy().toBuilder()

@@ -170,7 +170,7 @@ public final class LocalRun {
     private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
 
     /** What a run ended with: the report read from the emulators, and the chaos figures. */
-    public record Outcome(PipelineReport report, String figures, int reconciled) {}
+    public record Outcome(PipelineReport report, String figures, int reconciled, Set<String> poisonMessageIds) {}
 
     /**
      * The run itself, on a started pipeline: poison, sign-ups, drain, reconcile, report. Tests call
@@ -207,7 +207,7 @@ public final class LocalRun {
             drain(pipeline, err);
         }
         PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
-        return new Outcome(report, chaosFigures(pipeline, reconciled), reconciled);
+        return new Outcome(report, chaosFigures(pipeline, reconciled), reconciled, poison);
     }
 
     private static void drain(LocalPipeline pipeline, PrintStream err) {

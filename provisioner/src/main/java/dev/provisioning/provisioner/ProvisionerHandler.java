@@ -73,7 +73,13 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
             SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
             DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
             // No blind retry of SendEmail after a timeout: SES may have sent it (see AccountProvisioner).
-            SesClient ses = clients.build(SesClient.builder(), "SES", AwsClientFactory.Retries.ANSWERED_FAILURES_ONLY);
+            // And one attempt may use the whole call budget: every timeout here is an "outcome unknown",
+            // which can only end in a second email, so give SES time to answer before declaring one.
+            SesClient ses = clients.build(
+                    SesClient.builder(),
+                    "SES",
+                    AwsClientFactory.Retries.ANSWERED_FAILURES_ONLY,
+                    override -> override.apiCallAttemptTimeout(config.aws().apiCallTimeout()));
             Clock clock = Clock.systemUTC();
             AccountProvisioner provisioner = new AccountProvisioner(
                     new AccountStore(dynamoDb, config.tableName()),
