@@ -4,7 +4,6 @@ import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.provisioner.AccountStore.EmailClaim;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
@@ -28,6 +27,9 @@ final class AccountProvisioner {
             boolean emailSent,
             boolean emailResentAfterExpiredClaim,
             boolean userServiceSynced) {}
+
+    /** Calls (each with the SDK's own retries) to record a send SES accepted; see {@link #recordSent}. */
+    static final int RECORD_SENT_ATTEMPTS = 4;
 
     private final AccountStore accounts;
     private final WelcomeEmailSender email;
@@ -80,6 +82,25 @@ final class AccountProvisioner {
         return new Result(account.created(), sent, resent, synced);
     }
 
+    /**
+     * Records the send, retrying failures: once SES has sent, a failure to record it is the only
+     * other way to a second email (the claim would expire unconfirmed). The write is fenced by the
+     * claim token, so repeating it is safe.
+     *
+     * @return false when the claim was lost to another attempt
+     */
+    private boolean recordSent(String accountId, String token, String sesMessageId) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < RECORD_SENT_ATTEMPTS; attempt++) {
+            try {
+                return accounts.markEmailSent(accountId, token, sesMessageId, clock.instant());
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     private void send(String accountId, UserConfirmed message, String token) {
         String sesMessageId;
         try {
@@ -97,8 +118,7 @@ final class AccountProvisioner {
                     emailClaimLease,
                     e);
         }
-        Instant now = clock.instant();
-        if (!accounts.markEmailSent(accountId, token, sesMessageId, now)) {
+        if (!recordSent(accountId, token, sesMessageId)) {
             // Our claim expired and another attempt took over while SES was answering: both may send.
             throw new TransientFailureException(
                     "EMAIL_CLAIM_LOST",
