@@ -3,6 +3,8 @@ package dev.provisioning.common;
 import java.time.Duration;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -37,17 +39,37 @@ public final class AwsClientFactory implements AutoCloseable {
                 ? builder.credentials
                 : DefaultCredentialsProvider.builder().build();
         this.maxAttempts = builder.maxAttempts;
+        // The socket may wait as long as any one attempt may last: a client that is given the whole
+        // call budget for one attempt (SES) must not be cut short by the HTTP layer. The SDK's own
+        // attempt timeout still bounds every other client's attempts.
+        Duration longestAttempt = max(settings.apiCallAttemptTimeout(), settings.apiCallTimeout());
         this.httpClient = UrlConnectionHttpClient.builder()
                 .connectionTimeout(builder.connectionTimeout)
-                .socketTimeout(settings.apiCallAttemptTimeout())
+                .socketTimeout(longestAttempt)
                 .build();
     }
 
-    /** A factory for a Lambda function: credentials from the environment Lambda sets, no file look-ups. */
+    /** A factory for a Lambda function: {@link #lambdaCredentials()}, no file or profile look-ups. */
     public static AwsClientFactory forLambda(AwsSettings settings) {
-        return builder(settings)
-                .credentials(EnvironmentVariableCredentialsProvider.create())
+        return builder(settings).credentials(lambdaCredentials()).build();
+    }
+
+    /**
+     * The credentials a Lambda function has: its environment variables, else the container
+     * endpoint. Under SnapStart the snapshot is taken without credential variables and Lambda serves
+     * them from the container endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}) instead.
+     */
+    public static AwsCredentialsProvider lambdaCredentials() {
+        return AwsCredentialsProviderChain.builder()
+                .reuseLastProviderEnabled(true)
+                .credentialsProviders(
+                        EnvironmentVariableCredentialsProvider.create(),
+                        ContainerCredentialsProvider.builder().build())
                 .build();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public static Builder builder(AwsSettings settings) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * Email address checks and the redaction used wherever an address would otherwise reach a log:
@@ -11,7 +12,25 @@ import java.util.HexFormat;
  */
 public final class EmailAddresses {
 
+    /**
+     * Anything shaped like an address, also URL-encoded ({@code %40}). The local part may hold the
+     * characters addresses really use ({@code ' / = & ?}), so no prefix of it survives; over-redacting a
+     * query string is the lesser harm.
+     */
+    private static final Pattern ADDRESS =
+            Pattern.compile("[^\\s@<>\",;:()\\[\\]]+(?:@|%40)[^\\s@<>\"',;:()\\[\\]/=&?]+");
+
     private EmailAddresses() {}
+
+    /**
+     * The text with everything shaped like an address replaced by {@code <redacted-email>}: for
+     * service messages and log lines, which must never carry an address.
+     */
+    public static String redact(String text) {
+        return text == null || text.indexOf('@') < 0 && !text.contains("%40")
+                ? text
+                : ADDRESS.matcher(text).replaceAll("<redacted-email>");
+    }
 
     /**
      * A deliberately modest syntax check: one {@code @}, a non-empty local part, a dotted domain,

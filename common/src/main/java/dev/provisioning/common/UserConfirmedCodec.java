@@ -81,8 +81,8 @@ public final class UserConfirmedCodec {
         try {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new MalformedMessageException(
-                    Reason.NOT_JSON, "Message body is not JSON: " + e.getOriginalMessage(), e);
+            // Jackson's own message quotes the offending text, which can be a name or an address.
+            throw new MalformedMessageException(Reason.NOT_JSON, "Message body is not JSON" + location(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new MalformedMessageException(Reason.NOT_JSON, "Message body is not a JSON object");
@@ -197,5 +197,12 @@ public final class UserConfirmedCodec {
     private static String typeName(JsonNode node) {
         JsonNodeType type = node.getNodeType();
         return type.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 }

@@ -14,10 +14,23 @@ class EmailAddressesTest {
 
     @Test
     void isPlausible_whenControlCharactersOrNoDomain_rejects() {
-        assertThat(EmailAddresses.isPlausible("ada@example.com\r\nBcc: x@y.z")).isFalse();
+        assertThat(EmailAddresses.isPlausible("ada@example.com\r\nBcc: evil")).isFalse();
+        assertThat(EmailAddresses.isPlausible("ada@exam\u0000ple.com")).isFalse();
+        assertThat(EmailAddresses.isPlausible("ada lovelace@example.com")).isFalse();
         assertThat(EmailAddresses.isPlausible("ada@localhost")).isFalse();
         assertThat(EmailAddresses.isPlausible("@example.com")).isFalse();
         assertThat(EmailAddresses.isPlausible("a@b@example.com")).isFalse();
+    }
+
+    @Test
+    void redact_whenAddressesInServiceText_leavesNoPartOfThem() {
+        String text = "Email address is not verified: o'brien@example.com, a/b@x.org and ada%40example.com in"
+                + " token 'zoë@exämple.de'";
+
+        assertThat(EmailAddresses.redact(text))
+                .doesNotContain("brien", "o'", "a/b", "ada", "zoë", "example")
+                .contains("<redacted-email>");
+        assertThat(EmailAddresses.redact("no address here")).isEqualTo("no address here");
     }
 
     @Test

@@ -63,6 +63,16 @@ class UserConfirmedCodecTest {
     }
 
     @Test
+    void decode_whenNotJsonAroundUserText_messageQuotesNoneOfIt() {
+        String body = "{\"schemaVersion\":1,\"email\":ada@example.com,\"name\":Zoë}";
+
+        assertThatThrownBy(() -> codec.decode(body)).isInstanceOfSatisfying(MalformedMessageException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.NOT_JSON);
+            assertThat(e.getMessage()).startsWith("Message body is not JSON").doesNotContain("ada");
+        });
+    }
+
+    @Test
     void decode_whenEmailVerifiedIsString_rejectsWithFieldNameButNotValue() {
         String body = codec.encode(sample()).replace("\"emailVerified\":true", "\"emailVerified\":\"true\"");
 

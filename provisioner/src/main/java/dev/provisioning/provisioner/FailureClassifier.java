@@ -1,9 +1,9 @@
 package dev.provisioning.provisioner;
 
+import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.MalformedMessageException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -25,11 +25,9 @@ final class FailureClassifier {
     private static final Set<String> PERMANENT_SERVICE_ERRORS =
             Set.of("MessageRejected", "InvalidParameterValue", "ValidationException", "SerializationException");
 
-    private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"',;:]+@[^\\s@<>\"',;:]+");
-
     Failure classify(Throwable error) {
         if (error instanceof MalformedMessageException e) {
-            return new Failure(true, e.reason().name(), e.getMessage(), Duration.ZERO);
+            return new Failure(true, e.reason().name(), redact(e.getMessage()), Duration.ZERO);
         }
         if (error instanceof PermanentFailureException e) {
             return new Failure(true, e.reason(), redact(e.getMessage()), Duration.ZERO);
@@ -70,6 +68,6 @@ final class FailureClassifier {
 
     /** Service messages can quote addresses (SES does); nothing that looks like one leaves here. */
     static String redact(String message) {
-        return message == null ? "" : EMAIL.matcher(message).replaceAll("<redacted-email>");
+        return message == null ? "" : EmailAddresses.redact(message);
     }
 }

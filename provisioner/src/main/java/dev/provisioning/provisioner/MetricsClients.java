@@ -1,8 +1,8 @@
 package dev.provisioning.provisioner;
 
+import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.AwsSettings;
 import java.time.Duration;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -33,7 +33,7 @@ final class MetricsClients {
                 .build();
         var builder = CloudWatchAsyncClient.builder()
                 .region(aws.region())
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(AwsClientFactory.lambdaCredentials())
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(timeout)

@@ -2,12 +2,12 @@ package dev.provisioning.common.logging;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.provisioning.common.EmailAddresses;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.event.Level;
 import org.slf4j.spi.MDCAdapter;
 
@@ -15,10 +15,6 @@ import org.slf4j.spi.MDCAdapter;
 final class JsonLineWriter {
 
     private static final JsonFactory JSON = new JsonFactory();
-    /** An address, also URL-encoded ({@code %40}) as it appears in query strings. */
-    private static final Pattern EMAIL =
-            Pattern.compile("[^\\s@<>\"',;:()\\[\\]/=&?]+(?:@|%40)[^\\s@<>\"',;:()\\[\\]/=&?]+");
-
     private static final int MAX_STACK_FRAMES = 12;
 
     private final PrintStream out;
@@ -87,9 +83,7 @@ final class JsonLineWriter {
         return false;
     }
 
-    static String redact(String text) {
-        return text == null || (text.indexOf('@') < 0 && !text.contains("%40"))
-                ? text
-                : EMAIL.matcher(text).replaceAll("<redacted-email>");
+    private static String redact(String text) {
+        return EmailAddresses.redact(text);
     }
 }

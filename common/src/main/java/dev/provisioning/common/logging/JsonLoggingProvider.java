@@ -9,7 +9,6 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.BasicMDCAdapter;
 import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
@@ -34,7 +33,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class JsonLoggingProvider implements SLF4JServiceProvider {
 
     private final BasicMarkerFactory markers = new BasicMarkerFactory();
-    private final BasicMDCAdapter mdc = new BasicMDCAdapter();
+    private final MDCAdapter mdc = new ThreadBoundMdcAdapter();
     private volatile ILoggerFactory loggers;
 
     @Override
