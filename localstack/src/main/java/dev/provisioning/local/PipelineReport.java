@@ -28,8 +28,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * @param lost confirmed users with neither an account nor a dead-letter message
  * @param duplicateAccounts account items beyond one per confirmed user (always 0 by key design)
  * @param duplicateEmails welcome emails beyond one per confirmed user
- * @param duplicateEmailsOutsideWindow duplicate emails to accounts whose send was never retried after
- *     an expired claim: duplicates the documented crash window cannot explain (must be 0)
+ * @param duplicateEmailsOutsideWindow duplicate emails beyond the account's {@code emailTakeovers}
+ *     (sends claimed again after an expired claim): duplicates the documented window cannot explain
+ *     (must be 0)
  * @param poisonDeadLettered distinct poison messages (by id) found on the dead-letter queue
  * @param poisonReceivedOnce whether every one of those was dead-lettered on its first receive (a
  *     crash after the dead-letter send may add a later copy; the first copy counts)
@@ -75,15 +76,16 @@ public record PipelineReport(
         String poolId = pipeline.userPool().poolId();
 
         Map<String, Integer> accounts = new HashMap<>();
-        Map<String, Integer> emailAttempts = new HashMap<>();
+        Map<String, Integer> emailTakeovers = new HashMap<>();
         aws.dynamoDb()
                 .scanPaginator(
                         b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
                 .items()
                 .forEach(item -> {
                     accounts.merge(text(item, "cognitoSub"), 1, Integer::sum);
-                    AttributeValue attempts = item.get("emailAttempts");
-                    emailAttempts.put(text(item, "cognitoSub"), attempts == null ? 0 : Integer.parseInt(attempts.n()));
+                    AttributeValue takeovers = item.get("emailTakeovers");
+                    emailTakeovers.put(
+                            text(item, "cognitoSub"), takeovers == null ? 0 : Integer.parseInt(takeovers.n()));
                 });
 
         Map<String, Integer> emailsByRecipient = new HashMap<>();
@@ -127,9 +129,8 @@ public record PipelineReport(
             if (emails > 0) {
                 emailed++;
                 duplicateEmails += emails - 1;
-                if (emails > 1 && emailAttempts.getOrDefault(user.sub(), 0) < 2) {
-                    outsideWindow += emails - 1;
-                }
+                // Each email beyond the first must be explained by one takeover of an expired claim.
+                outsideWindow += Math.max(0, emails - 1 - emailTakeovers.getOrDefault(user.sub(), 0));
             }
         }
         if (poolId == null) {

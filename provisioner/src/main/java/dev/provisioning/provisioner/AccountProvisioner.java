@@ -4,8 +4,11 @@ import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.provisioner.AccountStore.EmailClaim;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Provisions one confirmed user in three steps: the account item, the welcome email (at most
@@ -17,7 +20,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * worker died, or the call timed out after SES had it) before {@link AccountStore#markEmailSent}
  * committed. The claim then stays until its lease expires and a later attempt sends again; {@link
  * Result#emailResentAfterExpiredClaim()} counts those. SES has no idempotency token, so this
- * window can be made small (one SES round trip plus one conditional write) but not closed.
+ * window can be made small (one SES round trip, plus the bounded retries that record it) but not
+ * closed; {@code emailTakeovers} on the item counts each time it was used.
  */
 final class AccountProvisioner {
 
@@ -28,21 +32,28 @@ final class AccountProvisioner {
             boolean emailResentAfterExpiredClaim,
             boolean userServiceSynced) {}
 
-    /** Calls (each with the SDK's own retries) to record a send SES accepted; see {@link #recordSent}. */
-    static final int RECORD_SENT_ATTEMPTS = 4;
+    /**
+     * Pauses between the calls that record a send SES accepted; see {@link #recordSent}. Their sum
+     * stays well inside any sane lease, and the loop also stops at half the lease.
+     */
+    static final List<Duration> RECORD_SENT_PAUSES =
+            List.of(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofMillis(1600));
 
     private final AccountStore accounts;
     private final WelcomeEmailSender email;
     private final Optional<UserServiceClient> userService;
     private final Clock clock;
     private final Duration emailClaimLease;
+    private final ProvisioningMetrics metrics;
 
     AccountProvisioner(
             AccountStore accounts,
             WelcomeEmailSender email,
             Optional<UserServiceClient> userService,
             Clock clock,
-            Duration emailClaimLease) {
+            Duration emailClaimLease,
+            ProvisioningMetrics metrics) {
+        this.metrics = metrics;
         this.accounts = accounts;
         this.email = email;
         this.userService = userService;
@@ -57,7 +68,8 @@ final class AccountProvisioner {
         if (message.hasEmail()
                 && account.emailState() != AccountStore.EmailState.SENT
                 && account.emailState() != AccountStore.EmailState.NOT_APPLICABLE) {
-            EmailClaim claim = accounts.claimEmail(account.accountId(), clock.instant(), emailClaimLease);
+            Instant claimedAt = clock.instant();
+            EmailClaim claim = accounts.claimEmail(account.accountId(), claimedAt, emailClaimLease);
             switch (claim) {
                 case EmailClaim.AlreadyDone done -> {}
                 case EmailClaim.Busy busy ->
@@ -67,15 +79,21 @@ final class AccountProvisioner {
                             busy.remaining(),
                             null);
                 case EmailClaim.Claimed claimed -> {
-                    send(account.accountId(), message, claimed.token());
+                    send(account.accountId(), message, claimed.token(), claimedAt);
                     sent = true;
-                    resent = claimed.attempt() > 1;
+                    resent = claimed.takeover();
                 }
             }
         }
         boolean synced = false;
         if (userService.isPresent() && account.userServiceState() != AccountStore.UserServiceState.SYNCED) {
-            userService.get().createUser(message);
+            try {
+                userService.get().createUser(message);
+            } catch (RuntimeException e) {
+                metrics.recordUserServiceSync(false);
+                throw e;
+            }
+            metrics.recordUserServiceSync(true);
             accounts.markUserServiceSynced(account.accountId(), clock.instant());
             synced = true;
         }
@@ -83,31 +101,65 @@ final class AccountProvisioner {
     }
 
     /**
-     * Records the send, retrying failures: once SES has sent, a failure to record it is the only
-     * other way to a second email (the claim would expire unconfirmed). The write is fenced by the
-     * claim token, so repeating it is safe.
+     * Records the send, retrying retryable failures: once SES has sent, a failure to record it is the
+     * only other way to a second email (the claim would expire unconfirmed). Bounded by {@link
+     * #RECORD_SENT_PAUSES} and by half the claim's lease, so it never outlives the claim it records.
+     * The write is fenced by the claim token and idempotent, so repeating it is safe.
      *
      * @return false when the claim was lost to another attempt
      */
-    private boolean recordSent(String accountId, String token, String sesMessageId) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < RECORD_SENT_ATTEMPTS; attempt++) {
+    private boolean recordSent(String accountId, String token, String sesMessageId, Instant claimedAt) {
+        Instant giveUp = claimedAt.plus(emailClaimLease.dividedBy(2));
+        for (int attempt = 0; ; attempt++) {
             try {
                 return accounts.markEmailSent(accountId, token, sesMessageId, clock.instant());
-            } catch (RuntimeException e) {
-                last = e;
+            } catch (SdkException e) {
+                boolean more = attempt < RECORD_SENT_PAUSES.size()
+                        && worthRetrying(e)
+                        && clock.instant().plus(RECORD_SENT_PAUSES.get(attempt)).isBefore(giveUp);
+                if (!more) {
+                    // The claim stays SENDING; after its lease a later attempt sends again (the window).
+                    throw new TransientFailureException(
+                            "EMAIL_RECORD_FAILED",
+                            "Welcome email of " + accountId + " was sent but could not be recorded: "
+                                    + e.getClass().getSimpleName(),
+                            emailClaimLease,
+                            e);
+                }
+                pause(RECORD_SENT_PAUSES.get(attempt));
             }
         }
-        throw last;
     }
 
-    private void send(String accountId, UserConfirmed message, String token) {
+    /** Throttling, 5xx, timeouts and I/O errors may pass; access denied or a bad request will not. */
+    private static boolean worthRetrying(SdkException e) {
+        return !(e instanceof AwsServiceException service)
+                || service.isThrottlingException()
+                || service.statusCode() >= 500;
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailureException("INTERRUPTED", "Interrupted while recording a send", Duration.ZERO, e);
+        }
+    }
+
+    private void send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
         String sesMessageId;
         try {
             sesMessageId = email.send(message.email(), message.name());
         } catch (AwsServiceException e) {
             // SES answered with an error: nothing was sent, so the next attempt need not wait out the lease.
-            accounts.releaseEmailClaim(accountId, token, e.getClass().getSimpleName());
+            try {
+                accounts.releaseEmailClaim(accountId, token, e.getClass().getSimpleName());
+            } catch (RuntimeException releaseFailed) {
+                // SES's answer decides the record's fate (e.g. a rejected address is permanent); the
+                // claim then simply expires.
+                e.addSuppressed(releaseFailed);
+            }
             throw e;
         } catch (RuntimeException e) {
             // No answer (timeout, reset): SES may have sent it. Keep the claim; retry after the lease.
@@ -118,7 +170,7 @@ final class AccountProvisioner {
                     emailClaimLease,
                     e);
         }
-        if (!recordSent(accountId, token, sesMessageId)) {
+        if (!recordSent(accountId, token, sesMessageId, claimedAt)) {
             // Our claim expired and another attempt took over while SES was answering: both may send.
             throw new TransientFailureException(
                     "EMAIL_CLAIM_LOST",

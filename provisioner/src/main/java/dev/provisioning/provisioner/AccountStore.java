@@ -43,8 +43,11 @@ final class AccountStore {
 
     /** The outcome of trying to claim the welcome email send. */
     sealed interface EmailClaim {
-        /** This worker may send; {@code attempt > 1} means an earlier claim expired unconfirmed. */
-        record Claimed(String token, int attempt) implements EmailClaim {}
+        /**
+         * This worker may send. {@code takeover}: an earlier claim expired unconfirmed, so SES may
+         * have sent already; {@code attempt} counts every claim, released ones included.
+         */
+        record Claimed(String token, boolean takeover, int attempt) implements EmailClaim {}
 
         record AlreadyDone(EmailState state) implements EmailClaim {}
 
@@ -97,57 +100,87 @@ final class AccountStore {
         }
     }
 
-    /** Claims the right to send the welcome email, taking over a claim older than {@code lease}. */
+    /**
+     * Claims the right to send the welcome email: a pending send is claimed at once; a claim older
+     * than {@code lease} is taken over (the only way to a second email, counted in {@code
+     * emailTakeovers}); a younger one is {@link EmailClaim.Busy}.
+     */
     EmailClaim claimEmail(String accountId, Instant now, Duration lease) {
-        String token = UUID.randomUUID().toString();
+        Map<String, AttributeValue> current;
         try {
-            UpdateItemResponse response = dynamoDb.updateItem(UpdateItemRequest.builder()
-                    .tableName(tableName)
-                    .key(Map.of(KEY, s(accountId)))
-                    .updateExpression("SET emailState = :sending, emailClaimToken = :token, emailClaimedAt = :now,"
-                            + " emailAttempts = if_not_exists(emailAttempts, :zero) + :one")
-                    .conditionExpression(
-                            "emailState = :pending OR (emailState = :sending AND emailClaimedAt < :expired)")
-                    .expressionAttributeValues(Map.of(
-                            ":sending", s(EmailState.SENDING.name()),
-                            ":pending", s(EmailState.PENDING.name()),
-                            ":token", s(token),
-                            ":now", n(now.toEpochMilli()),
-                            ":expired", n(now.minus(lease).toEpochMilli()),
-                            ":zero", n(0),
-                            ":one", n(1)))
-                    .returnValues(ReturnValue.UPDATED_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build());
-            return new EmailClaim.Claimed(
-                    token,
-                    Integer.parseInt(response.attributes().get("emailAttempts").n()));
+            return claim(accountId, now, "emailState = :pending", Map.of(":pending", s(EmailState.PENDING.name())), "");
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
-            EmailState state = old.containsKey("emailState")
-                    ? EmailState.valueOf(old.get("emailState").s())
-                    : EmailState.PENDING;
-            if (state == EmailState.SENDING) {
-                long claimedAt = Long.parseLong(old.get("emailClaimedAt").n());
-                Duration remaining = Duration.ofMillis(claimedAt + lease.toMillis() - now.toEpochMilli());
-                return new EmailClaim.Busy(remaining.isNegative() ? Duration.ZERO : remaining);
-            }
-            if (state == EmailState.PENDING) {
-                // The item vanished or changed between reads; let the retry look again.
-                return new EmailClaim.Busy(Duration.ZERO);
-            }
+            current = e.hasItem() ? e.item() : Map.of();
+        }
+        EmailState state = current.containsKey("emailState")
+                ? EmailState.valueOf(current.get("emailState").s())
+                : EmailState.PENDING;
+        if (state == EmailState.PENDING) {
+            // The item vanished or changed between reads; let the retry look again.
+            return new EmailClaim.Busy(Duration.ZERO);
+        }
+        if (state != EmailState.SENDING) {
             return new EmailClaim.AlreadyDone(state);
+        }
+        long claimedAt = Long.parseLong(current.get("emailClaimedAt").n());
+        Duration remaining = Duration.ofMillis(claimedAt + lease.toMillis() - now.toEpochMilli());
+        if (remaining.isPositive()) {
+            return new EmailClaim.Busy(remaining);
+        }
+        try {
+            // Fenced by the expired claim's token: of two workers taking over at once, one wins.
+            return claim(
+                    accountId,
+                    now,
+                    "emailState = :sending AND emailClaimToken = :expiredToken",
+                    Map.of(
+                            ":sending", s(EmailState.SENDING.name()),
+                            ":expiredToken", current.get("emailClaimToken")),
+                    ", emailTakeovers = if_not_exists(emailTakeovers, :zero) + :one");
+        } catch (ConditionalCheckFailedException e) {
+            return new EmailClaim.Busy(Duration.ZERO);
         }
     }
 
-    /** Records a confirmed send; fenced by the claim token so a stale worker cannot overwrite. */
+    private EmailClaim.Claimed claim(
+            String accountId, Instant now, String condition, Map<String, AttributeValue> values, String alsoSet) {
+        String token = UUID.randomUUID().toString();
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":sending", s(EmailState.SENDING.name()));
+        all.put(":token", s(token));
+        all.put(":now", n(now.toEpochMilli()));
+        all.put(":zero", n(0));
+        all.put(":one", n(1));
+        UpdateItemResponse response = dynamoDb.updateItem(UpdateItemRequest.builder()
+                .tableName(tableName)
+                .key(Map.of(KEY, s(accountId)))
+                .updateExpression("SET emailState = :sending, emailClaimToken = :token, emailClaimedAt = :now,"
+                        + " emailAttempts = if_not_exists(emailAttempts, :zero) + :one" + alsoSet)
+                .conditionExpression(condition)
+                .expressionAttributeValues(all)
+                .returnValues(ReturnValue.UPDATED_NEW)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build());
+        return new EmailClaim.Claimed(token, !alsoSet.isEmpty(), number(response.attributes(), "emailAttempts"));
+    }
+
+    /**
+     * Records a confirmed send; fenced by the claim token so a stale worker cannot overwrite. Safe to
+     * repeat: a repeat after a write whose answer was lost finds the same SES message id recorded.
+     *
+     * @return false when another attempt took the claim over
+     */
     boolean markEmailSent(String accountId, String token, String sesMessageId, Instant now) {
         return fencedUpdate(
                 accountId,
-                token,
+                "emailClaimToken = :token OR (emailState = :sent AND emailMessageId = :mid)",
                 "SET emailState = :sent, emailMessageId = :mid, emailSentAt = :now, updatedAt = :now"
                         + " REMOVE emailClaimToken",
-                Map.of(":sent", s(EmailState.SENT.name()), ":mid", s(sesMessageId), ":now", s(now.toString())));
+                Map.of(
+                        ":token", s(token),
+                        ":sent", s(EmailState.SENT.name()),
+                        ":mid", s(sesMessageId),
+                        ":now", s(now.toString())));
     }
 
     /** Records that the user service has the user; idempotent. */
@@ -167,21 +200,20 @@ final class AccountStore {
     boolean releaseEmailClaim(String accountId, String token, String error) {
         return fencedUpdate(
                 accountId,
-                token,
+                "emailClaimToken = :token",
                 "SET emailState = :pending, emailLastError = :error REMOVE emailClaimToken",
-                Map.of(":pending", s(EmailState.PENDING.name()), ":error", s(error)));
+                Map.of(":token", s(token), ":pending", s(EmailState.PENDING.name()), ":error", s(error)));
     }
 
-    private boolean fencedUpdate(String accountId, String token, String update, Map<String, AttributeValue> values) {
-        Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":token", s(token));
+    private boolean fencedUpdate(
+            String accountId, String condition, String update, Map<String, AttributeValue> values) {
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder()
                     .tableName(tableName)
                     .key(Map.of(KEY, s(accountId)))
                     .updateExpression(update)
-                    .conditionExpression("emailClaimToken = :token")
-                    .expressionAttributeValues(all)
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(values)
                     .build());
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -193,6 +225,11 @@ final class AccountStore {
         if (value != null && !value.isEmpty()) {
             item.put(name, s(value));
         }
+    }
+
+    private static int number(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? 0 : Integer.parseInt(value.n());
     }
 
     private static AttributeValue s(String value) {
