@@ -73,7 +73,9 @@ public final class LocalPipeline implements AutoCloseable {
                             "BACKOFF_CAP_SECONDS", "5",
                             // Longer than one SES call can take (one attempt, bounded below).
                             "EMAIL_CLAIM_LEASE_SECONDS", "15",
-                            "AWS_API_CALL_ATTEMPT_TIMEOUT_MS", "1000"),
+                            "AWS_API_CALL_ATTEMPT_TIMEOUT_MS", "1000",
+                            // Scaled to the 10 s function timeout, as the default 5 s is to AWS's 30 s.
+                            "RECORD_TIME_RESERVE_MS", "3000"),
                     Map.of(),
                     Chaos.NONE,
                     log);

@@ -9,9 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
 
 /**
@@ -23,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
  * queue at once instead of being retried until the redrive policy gives up.
  *
  * <p>Records are processed sequentially: each one's side effects are guarded by conditional
- * writes, and a batch is at most ten records, so parallelism would buy little and cost clarity.
+ * writes, and batches are small (ten by default), so parallelism would buy little and cost
+ * clarity; the invocation's deadline is watched between records instead.
  */
 final class BatchProcessor {
 
@@ -38,7 +41,8 @@ final class BatchProcessor {
     private final String queueUrl;
     private final int maxReceiveCount;
     private final Clock clock;
-    private final ProvisioningMetrics metrics; // observability
+    private final Duration recordReserve;
+    private final ProvisioningMetrics metrics;
 
     BatchProcessor(
             UserConfirmedCodec codec,
@@ -50,7 +54,9 @@ final class BatchProcessor {
             String queueUrl,
             int maxReceiveCount,
             Clock clock,
+            Duration recordReserve,
             ProvisioningMetrics metrics) {
+        this.recordReserve = recordReserve;
         this.metrics = metrics;
         this.codec = codec;
         this.provisioner = provisioner;
@@ -63,21 +69,75 @@ final class BatchProcessor {
         this.clock = clock;
     }
 
-    SQSBatchResponse process(List<SQSMessage> records) {
+    /**
+     * Processes the records in order; a record is not started once less than {@code recordReserve}
+     * of the invocation is left, so a timeout cannot throw away the response of the records already
+     * done. Such a record is reported as a failure and made visible again at once for another
+     * invocation; the first record, and one on its last receive (the queue would redrive it without
+     * a reason), are always started.
+     *
+     * @param remainingMillis the invocation's remaining time, e.g. {@code context::getRemainingTimeInMillis}
+     */
+    SQSBatchResponse process(List<SQSMessage> records, LongSupplier remainingMillis) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSMessage> deferred = new ArrayList<>();
         metrics.recordBatch(records.size());
-        for (SQSMessage record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            SQSMessage record = records.get(i);
+            if (i > 0
+                    && receiveCount(record) < maxReceiveCount
+                    && remainingMillis.getAsLong() < recordReserve.toMillis()) {
+                deferred.add(record);
+                failures.add(itemFailure(record));
+                continue;
+            }
             boolean finished;
             try (LogContext.Scope logContext = LogContext.record(record.getMessageId())) {
                 finished = processOne(record);
             }
             if (!finished) {
-                failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(record.getMessageId())
-                        .build());
+                failures.add(itemFailure(record));
             }
         }
+        if (!deferred.isEmpty()) {
+            releaseDeferred(deferred, remainingMillis.getAsLong());
+        }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** Hands deferred records straight back to the queue, so that they need not wait out its visibility timeout. */
+    private void releaseDeferred(List<SQSMessage> deferred, long remainingMillis) {
+        log.warn(
+                "Deferred records={} remainingMs={} reserveMs={}: too little time left to start them",
+                deferred.size(),
+                remainingMillis,
+                recordReserve.toMillis());
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+        for (SQSMessage record : deferred) {
+            metrics.recordDeferred();
+            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                    .id(Integer.toString(entries.size()))
+                    .receiptHandle(record.getReceiptHandle())
+                    .visibilityTimeout(0)
+                    .build());
+        }
+        try {
+            // Batches hold at most 10 records per call; larger ones (a batching window) go in chunks.
+            for (int from = 0; from < entries.size(); from += 10) {
+                List<ChangeMessageVisibilityBatchRequestEntry> chunk =
+                        entries.subList(from, Math.min(entries.size(), from + 10));
+                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk));
+            }
+        } catch (RuntimeException e) {
+            // They come back after the queue's visibility timeout instead.
+            log.warn("Releasing deferred records failed error={}", e.getClass().getSimpleName());
+        }
+    }
+
+    private static SQSBatchResponse.BatchItemFailure itemFailure(SQSMessage record) {
+        return SQSBatchResponse.BatchItemFailure.builder()
+                .withItemIdentifier(record.getMessageId())
+                .build();
     }
 
     /** Returns whether the record is finished (provisioned or dead-lettered) and may be deleted. */
@@ -88,19 +148,29 @@ final class BatchProcessor {
             LogContext.user(message.userPoolId(), message.sub());
             AccountProvisioner.Result result = provisioner.provision(message);
             metrics.recordProvisioned(result, message.confirmedAt());
-            log.info(
-                    "Provisioned accountId={} messageId={} accountCreated={} emailSent={} resentAfterExpiredClaim={}"
-                            + " userServiceSynced={}",
+            boolean didSomething = result.accountCreated() || result.emailSent() || result.userServiceSynced();
+            // One INFO line per provisioned user; a redelivery that finds everything done is DEBUG.
+            if (didSomething ? log.isInfoEnabled() : log.isDebugEnabled()) {
+                String line = "Provisioned accountId={} messageId={} accountCreated={} emailSent={}"
+                        + " resentAfterExpiredClaim={} userServiceSynced={}";
+                Object[] fields = {
                     message.idempotencyKey(),
                     record.getMessageId(),
                     result.accountCreated(),
                     result.emailSent(),
                     result.emailResentAfterExpiredClaim(),
-                    result.userServiceSynced());
+                    result.userServiceSynced()
+                };
+                if (didSomething) {
+                    log.info(line, fields);
+                } else {
+                    log.debug(line, fields);
+                }
+            }
             return true;
         } catch (RuntimeException e) {
             FailureClassifier.Failure failure = classifier.classify(e);
-            metrics.recordFailure(failure, receiveCount(record));
+            metrics.recordFailure(failure);
             String accountId = message == null ? "unknown" : message.idempotencyKey();
             return failure.permanent()
                     ? deadLetter(record, accountId, failure)
@@ -111,6 +181,7 @@ final class BatchProcessor {
     private boolean deadLetter(SQSMessage record, String accountId, FailureClassifier.Failure failure) {
         try {
             deadLetters.publish(record, failure, clock.instant());
+            metrics.recordDeadLettered();
             log.error(
                     "Dead-lettered accountId={} messageId={} reason={} error=\"{}\"",
                     accountId,
@@ -126,6 +197,7 @@ final class BatchProcessor {
                     record.getMessageId(),
                     failure.reason(),
                     e.getClass().getSimpleName());
+            metrics.recordRetry(receiveCount(record));
             return false;
         }
     }
@@ -144,6 +216,7 @@ final class BatchProcessor {
                             Duration.ZERO));
         }
         Duration delay = backoff.delay(receiveCount, failure.notBefore());
+        metrics.recordRetry(receiveCount);
         log.warn(
                 "Retry scheduled accountId={} messageId={} attempt={} delayMs={} reason={} error=\"{}\"",
                 accountId,
@@ -156,7 +229,7 @@ final class BatchProcessor {
             sqs.changeMessageVisibility(ChangeMessageVisibilityRequest.builder()
                     .queueUrl(queueUrl)
                     .receiptHandle(record.getReceiptHandle())
-                    .visibilityTimeout((int) Math.max(0, delay.toSeconds()))
+                    .visibilityTimeout(visibilitySeconds(delay))
                     .build());
         } catch (RuntimeException e) {
             // The queue's own visibility timeout still brings the message back; only the spread is lost.
@@ -166,6 +239,12 @@ final class BatchProcessor {
                     e.getClass().getSimpleName());
         }
         return false;
+    }
+
+    /** Whole seconds, rounded up: coming back a fraction early would only find the same obstacle. */
+    static int visibilitySeconds(Duration delay) {
+        long millis = Math.max(0, delay.toMillis());
+        return (int) Math.min(RetryBackoff.MAX_DELAY.toSeconds(), (millis + 999) / 1000);
     }
 
     static int receiveCount(SQSMessage record) {

@@ -44,7 +44,8 @@ final class DeadLetterPublisher {
         attributes.put(REASON, text("String", failure.reason()));
         attributes.put(ERROR_CLASS, text("String", failure.permanent() ? "PERMANENT" : "TRANSIENT"));
         attributes.put(MESSAGE, text("String", truncate(failure.message())));
-        attributes.put(FIRST_FAILED_AT, text("String", now.toString()));
+        attributes.put(
+                FIRST_FAILED_AT, text("String", firstFailedAt(message, now).toString()));
         attributes.put(SOURCE_MESSAGE_ID, text("String", message.getMessageId()));
         attributes.put(RECEIVE_COUNT, text("Number", String.valueOf(BatchProcessor.receiveCount(message))));
         String body = message.getBody() == null || message.getBody().isEmpty() ? " " : message.getBody();
@@ -53,6 +54,24 @@ final class DeadLetterPublisher {
                 .messageBody(body)
                 .messageAttributes(attributes)
                 .build());
+    }
+
+    /**
+     * When the message first failed: its first receive (SQS's {@code
+     * ApproximateFirstReceiveTimestamp}) for one that was retried, else now.
+     */
+    static Instant firstFailedAt(SQSMessage message, Instant now) {
+        String first = message.getAttributes() == null
+                ? null
+                : message.getAttributes().get("ApproximateFirstReceiveTimestamp");
+        if (first == null || BatchProcessor.receiveCount(message) <= 1) {
+            return now;
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(first));
+        } catch (NumberFormatException e) {
+            return now;
+        }
     }
 
     private static MessageAttributeValue text(String type, String value) {

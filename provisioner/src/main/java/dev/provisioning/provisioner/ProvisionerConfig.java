@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param maxReceiveCount the queue's redrive {@code maxReceiveCount}; the last attempt dead-letters
  *     with the reason itself ({@code MAX_RECEIVE_COUNT})
  * @param emailClaimLease how long a claimed, unconfirmed send blocks another ({@code EMAIL_CLAIM_LEASE_SECONDS})
+ * @param recordTimeReserve a record is not started with less of the invocation left ({@code
+ *     RECORD_TIME_RESERVE_MS}); it comes back with the batch's failures instead
  * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
  * @param userServiceApiKey optional API key header for it ({@code USER_SERVICE_API_KEY})
  * @param aws region and endpoints of the AWS clients
@@ -33,6 +35,7 @@ public record ProvisionerConfig(
         Duration backoffCap,
         int maxReceiveCount,
         Duration emailClaimLease,
+        Duration recordTimeReserve,
         Optional<URI> userServiceUrl,
         Optional<String> userServiceApiKey,
         AwsSettings aws) {
@@ -44,8 +47,20 @@ public record ProvisionerConfig(
         }
         Duration base = settings.seconds("BACKOFF_BASE_SECONDS", Duration.ofSeconds(2), Duration.ZERO);
         Duration cap = settings.seconds("BACKOFF_CAP_SECONDS", Duration.ofSeconds(300), Duration.ZERO);
-        if (cap.compareTo(Duration.ofHours(12)) > 0) {
-            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most 43200 (SQS's visibility limit)");
+        if (cap.compareTo(RetryBackoff.MAX_DELAY) > 0) {
+            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most " + RetryBackoff.MAX_DELAY.toSeconds()
+                    + " (SQS's 12-hour visibility limit, less an hour of processing)");
+        }
+        if (base.compareTo(cap) > 0) {
+            throw new ConfigurationException("BACKOFF_BASE_SECONDS (" + base.toSeconds()
+                    + ") must not exceed BACKOFF_CAP_SECONDS (" + cap.toSeconds() + ")");
+        }
+        AwsSettings aws = settings.aws();
+        Duration lease = settings.seconds("EMAIL_CLAIM_LEASE_SECONDS", Duration.ofSeconds(60), Duration.ofSeconds(1));
+        if (lease.compareTo(aws.apiCallTimeout()) <= 0 || lease.compareTo(RetryBackoff.MAX_DELAY) > 0) {
+            throw new ConfigurationException("EMAIL_CLAIM_LEASE_SECONDS (" + lease.toSeconds()
+                    + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
+                    + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
         }
         return new ProvisionerConfig(
                 settings.required("TABLE_NAME", "the DynamoDB table of accounts"),
@@ -55,9 +70,10 @@ public record ProvisionerConfig(
                 base,
                 cap,
                 settings.integer("MAX_RECEIVE_COUNT", 5, 1, 1000),
-                settings.seconds("EMAIL_CLAIM_LEASE_SECONDS", Duration.ofSeconds(60), Duration.ofSeconds(1)),
+                lease,
+                settings.millis("RECORD_TIME_RESERVE_MS", Duration.ofSeconds(5), Duration.ZERO),
                 settings.optionalUri("USER_SERVICE_URL"),
                 settings.optional("USER_SERVICE_API_KEY"),
-                settings.aws());
+                aws);
     }
 }

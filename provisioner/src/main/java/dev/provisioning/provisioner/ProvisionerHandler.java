@@ -12,6 +12,7 @@ import dev.provisioning.common.metrics.MetricsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -40,14 +41,18 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
         this.metrics = metrics;
     }
 
+    /** Left for returning the batch response after the metrics are published. */
+    static final Duration RESPONSE_MARGIN = Duration.ofMillis(300);
+
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         LogContext.invocation(context == null ? null : context.getAwsRequestId());
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        LongSupplier remaining = context == null ? () -> Long.MAX_VALUE : context::getRemainingTimeInMillis;
         try {
-            return processor.process(records);
+            return processor.process(records, remaining);
         } finally {
-            metrics.publish();
+            metrics.publish(Duration.ofMillis(remaining.getAsLong()).minus(RESPONSE_MARGIN));
         }
     }
 
@@ -87,7 +92,8 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     config.userServiceUrl()
                             .map(url -> new UserServiceClient(clients.httpClient(), url, config.userServiceApiKey())),
                     clock,
-                    config.emailClaimLease());
+                    config.emailClaimLease(),
+                    METRICS);
             return new BatchProcessor(
                     UserConfirmedCodec.create(),
                     provisioner,
@@ -98,6 +104,7 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     config.queueUrl(),
                     config.maxReceiveCount(),
                     clock,
+                    config.recordTimeReserve(),
                     METRICS);
         }
     }

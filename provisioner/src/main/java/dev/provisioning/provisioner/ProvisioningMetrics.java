@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -41,6 +42,10 @@ final class ProvisioningMetrics {
     private final CloudWatchAsyncClient cloudWatch;
     private final Tags common;
     private final java.time.Clock clock;
+    private final Duration publishTimeout;
+    /** How long the publish under way may wait; read by the registry's config as it sends. */
+    private volatile Duration wait;
+
     private InvocationRegistry current;
 
     /**
@@ -52,7 +57,9 @@ final class ProvisioningMetrics {
             CloudWatchAsyncClient cloudWatch,
             Duration publishTimeout,
             java.time.Clock clock) {
-        this.config = config(settings.namespace(), publishTimeout);
+        this.publishTimeout = publishTimeout;
+        this.wait = publishTimeout;
+        this.config = config(settings.namespace(), () -> wait);
         this.cloudWatch = cloudWatch == null ? null : new DroppingCloudWatchClient(cloudWatch);
         this.common = Tags.of(MetricNames.DIMENSION_FUNCTION, settings.functionName());
         this.clock = clock;
@@ -78,9 +85,6 @@ final class ProvisioningMetrics {
         if (result.emailResentAfterExpiredClaim()) {
             registry.counter(MetricNames.EMAIL_RESENT, common).increment();
         }
-        if (result.userServiceSynced()) {
-            recordUserServiceSync(true);
-        }
         record(MetricNames.RECORDS, "provisioned");
         if (confirmedAt != null) {
             Duration latency = Duration.between(confirmedAt, clock.instant());
@@ -91,25 +95,39 @@ final class ProvisioningMetrics {
         }
     }
 
-    /** Records a failed record: by reason, and for a transient one the retry by receive count. */
-    void recordFailure(FailureClassifier.Failure failure, int receiveCount) {
+    /** Records why a record failed, by class and reason; its outcome follows with {@link #recordRetry} or
+     * {@link #recordDeadLettered}. */
+    void recordFailure(FailureClassifier.Failure failure) {
         MeterRegistry registry = registry();
-        if (registry == null) {
-            return;
+        if (registry != null) {
+            Tags reason = common.and(MetricNames.DIMENSION_REASON, failure.reason());
+            registry.counter(
+                            failure.permanent() ? MetricNames.FAILURE_PERMANENT : MetricNames.FAILURE_TRANSIENT, reason)
+                    .increment();
         }
-        Tags reason = common.and(MetricNames.DIMENSION_REASON, failure.reason());
-        if (failure.permanent()) {
-            registry.counter(MetricNames.FAILURE_PERMANENT, reason).increment();
-            record(MetricNames.RECORDS, "dead_lettered");
-        } else {
-            registry.counter(MetricNames.FAILURE_TRANSIENT, reason).increment();
+    }
+
+    /** Records a record left on the queue to come back later, by the receive count it failed at. */
+    void recordRetry(int receiveCount) {
+        MeterRegistry registry = registry();
+        if (registry != null) {
             registry.counter(MetricNames.RETRY, common.and(MetricNames.DIMENSION_ATTEMPT, attempt(receiveCount)))
                     .increment();
             record(MetricNames.RECORDS, "retry");
         }
     }
 
-    /** Records one call of the optional user service (placeholder until the sync exists). */
+    /** Records a record the dead-letter queue accepted. */
+    void recordDeadLettered() {
+        record(MetricNames.RECORDS, "dead_lettered");
+    }
+
+    /** Records a record not started because the invocation was running out of time. */
+    void recordDeferred() {
+        record(MetricNames.RECORDS, "deferred");
+    }
+
+    /** Records one call of the optional user service. */
     void recordUserServiceSync(boolean success) {
         record(MetricNames.USER_SERVICE_SYNC, success ? "success" : "failure");
     }
@@ -130,11 +148,25 @@ final class ProvisioningMetrics {
      * returns (in a {@code finally}). Never throws.
      */
     void publish() {
+        publish(publishTimeout);
+    }
+
+    /**
+     * Like {@link #publish()}, waiting at most {@code budget} (the invocation's remaining time less a
+     * margin), so that a slow CloudWatch can never time the invocation out and cost it its batch
+     * response. With no time left the values are dropped, and that is logged.
+     */
+    void publish(Duration budget) {
         InvocationRegistry registry = current;
         current = null;
         if (registry == null) {
             return;
         }
+        if (!budget.isPositive()) {
+            log.warn("Metrics of this invocation dropped: no time left to publish them");
+            return;
+        }
+        wait = budget.compareTo(publishTimeout) < 0 ? budget : publishTimeout;
         try {
             registry.close();
         } catch (RuntimeException e) {
@@ -169,7 +201,7 @@ final class ProvisioningMetrics {
     }
 
     @SuppressWarnings("deprecation") // readTimeout is how the CloudWatch registry bounds its wait for a send
-    private static CloudWatchConfig config(String namespace, Duration publishTimeout) {
+    private static CloudWatchConfig config(String namespace, Supplier<Duration> publishTimeout) {
         return new CloudWatchConfig() {
             @Override
             public String get(String key) {
@@ -193,7 +225,7 @@ final class ProvisioningMetrics {
 
             @Override
             public Duration readTimeout() {
-                return publishTimeout;
+                return publishTimeout.get();
             }
 
             @Override

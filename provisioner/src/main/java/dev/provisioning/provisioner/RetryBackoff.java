@@ -10,8 +10,11 @@ import java.util.function.LongUnaryOperator;
  */
 final class RetryBackoff {
 
-    /** SQS refuses visibility timeouts above 12 hours. */
-    static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+    /**
+     * The longest delay: SQS refuses a visibility timeout that reaches past 12 hours from the
+     * message's receipt, so keep an hour for the processing that came before.
+     */
+    static final Duration MAX_DELAY = Duration.ofHours(11);
 
     private final Duration base;
     private final Duration cap;
@@ -22,7 +25,7 @@ final class RetryBackoff {
      */
     RetryBackoff(Duration base, Duration cap, LongUnaryOperator random) {
         this.base = base;
-        this.cap = cap.compareTo(MAX_VISIBILITY) > 0 ? MAX_VISIBILITY : cap;
+        this.cap = cap.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : cap;
         this.random = random;
     }
 
@@ -34,9 +37,11 @@ final class RetryBackoff {
     /** The delay before the next delivery of a message received {@code receiveCount} times. */
     Duration delay(int receiveCount, Duration notBefore) {
         int exponent = Math.min(Math.max(receiveCount, 1) - 1, 30);
-        long ceiling = Math.min(cap.toMillis(), base.toMillis() * (1L << exponent));
+        long baseMillis = base.toMillis();
+        // base * 2^exponent, saturating: past the cap it no longer matters by how much.
+        long ceiling = baseMillis > (cap.toMillis() >> exponent) ? cap.toMillis() : baseMillis << exponent;
         Duration jittered = Duration.ofMillis(random.applyAsLong(Math.max(ceiling, 0)));
         Duration delay = jittered.compareTo(notBefore) < 0 ? notBefore : jittered;
-        return delay.compareTo(MAX_VISIBILITY) > 0 ? MAX_VISIBILITY : delay;
+        return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
     }
 }

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
@@ -87,8 +89,10 @@ class ProvisioningMetricsTest {
 
     @Test
     void recordFailure_whenTransient_countsReasonAndRetryAttempt() {
-        metrics.recordFailure(new FailureClassifier.Failure(false, "THROTTLED", "slow down", Duration.ZERO), 3);
-        metrics.recordFailure(new FailureClassifier.Failure(true, "NOT_JSON", "bad", Duration.ZERO), 1);
+        metrics.recordFailure(new FailureClassifier.Failure(false, "THROTTLED", "slow down", Duration.ZERO));
+        metrics.recordRetry(3);
+        metrics.recordFailure(new FailureClassifier.Failure(true, "NOT_JSON", "bad", Duration.ZERO));
+        metrics.recordDeadLettered();
 
         metrics.publish();
 
@@ -147,6 +151,7 @@ class ProvisioningMetricsTest {
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void publish_whenCloudWatchNeverAnswers_returnsAfterItsTimeout() {
         FakeCloudWatch silent = new FakeCloudWatch(request -> new CompletableFuture<>());
         ProvisioningMetrics silentMetrics =
@@ -154,6 +159,48 @@ class ProvisioningMetricsTest {
         silentMetrics.recordBatch(1);
 
         assertThatCode(silentMetrics::publish).doesNotThrowAnyException();
+        assertThat(silent.requests).hasSize(1);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void publish_whenBudgetShorterThanTimeout_waitsOnlyTheBudget() {
+        FakeCloudWatch silent = new FakeCloudWatch(request -> new CompletableFuture<>());
+        // A publish timeout far beyond the test's own limit: only the budget can end the wait in time.
+        ProvisioningMetrics patient =
+                new ProvisioningMetrics(SETTINGS, silent, Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+        patient.recordBatch(1);
+
+        assertThatCode(() -> patient.publish(Duration.ofMillis(50))).doesNotThrowAnyException();
+        assertThat(silent.requests).hasSize(1);
+    }
+
+    @Test
+    void publish_whenNoTimeLeft_sendsNothing() {
+        metrics.recordBatch(1);
+
+        metrics.publish(Duration.ofMillis(-5));
+
+        assertThat(cloudWatch.requests).isEmpty();
+    }
+
+    @Test
+    void recordUserServiceSyncAndDeferred_whenRecorded_arePublishedByOutcome() {
+        metrics.recordUserServiceSync(false);
+        metrics.recordDeferred();
+
+        metrics.publish();
+
+        assertThat(cloudWatch.data())
+                .extracting(d -> d.metricName() + "/"
+                        + d.dimensions().stream()
+                                .filter(x -> x.name().equals(MetricNames.DIMENSION_OUTCOME))
+                                .findFirst()
+                                .orElseThrow()
+                                .value())
+                .contains(
+                        MetricNames.Published.USER_SERVICE_SYNC + "/failure",
+                        MetricNames.Published.RECORDS + "/deferred");
     }
 
     @Test

@@ -35,4 +35,28 @@ class RetryBackoffTest {
             assertThat(jittered.delay(3, Duration.ZERO)).isBetween(Duration.ZERO, Duration.ofSeconds(8));
         }
     }
+
+    @Test
+    void delay_whenBaseTimesTwoToTheNOverflows_staysAtTheCap() {
+        RetryBackoff huge = new RetryBackoff(Duration.ofDays(200), Duration.ofHours(11), bound -> bound);
+
+        assertThat(huge.delay(31, Duration.ZERO)).isEqualTo(Duration.ofHours(11));
+    }
+
+    @Test
+    void delay_whenCapOrNotBeforeBeyondSqsLimit_isClampedBelowTwelveHours() {
+        RetryBackoff ceilingHigh = new RetryBackoff(Duration.ofSeconds(1), Duration.ofHours(48), bound -> bound);
+
+        assertThat(ceilingHigh.delay(30, Duration.ZERO)).isEqualTo(RetryBackoff.MAX_DELAY);
+        assertThat(ceiling.delay(1, Duration.ofHours(13))).isEqualTo(RetryBackoff.MAX_DELAY);
+        assertThat(RetryBackoff.MAX_DELAY).isLessThan(Duration.ofHours(12));
+    }
+
+    @Test
+    void visibilitySeconds_whenFractionOfASecond_roundsUp() {
+        assertThat(BatchProcessor.visibilitySeconds(Duration.ofMillis(900))).isEqualTo(1);
+        assertThat(BatchProcessor.visibilitySeconds(Duration.ofMillis(1001))).isEqualTo(2);
+        assertThat(BatchProcessor.visibilitySeconds(Duration.ZERO)).isZero();
+        assertThat(BatchProcessor.visibilitySeconds(Duration.ofDays(2))).isEqualTo(11 * 3600);
+    }
 }
