@@ -42,10 +42,10 @@ public final class MetricNames {
 
     // --- Provisioner (Micrometer meter names; see Published for what CloudWatch shows) ---------------
 
-    /** Counter: account records created by this delivery (the first write). */
+    /** Counter: account records created (the first write), counted when written. */
     public static final String ACCOUNT_CREATED = "provisioning.account.created";
 
-    /** Counter: deliveries whose account already existed (duplicates, redeliveries, replays). */
+    /** Counter: attempts whose account already existed (duplicates, redeliveries, replays, retries of a later step). */
     public static final String ACCOUNT_EXISTING = "provisioning.account.existing";
 
     /** Counter: welcome emails SES accepted (first sends and re-sends). */
@@ -72,7 +72,11 @@ public final class MetricNames {
     /** Distribution summary: records per provisioner invocation. */
     public static final String BATCH_SIZE = "provisioning.batch.size";
 
-    /** Counter: records finished per invocation, {@code outcome} = {@code provisioned}, {@code retry} or {@code dead_lettered}. */
+    /**
+     * Counter: records per invocation by {@code outcome}: {@code provisioned}, {@code retry} (left on
+     * the queue to come back), {@code dead_lettered} (the DLQ accepted it) or {@code deferred} (not
+     * started, too little time left in the invocation).
+     */
     public static final String RECORDS = "provisioning.records";
 
     /** The names under which Micrometer's CloudWatch registry publishes the provisioner's meters. */

@@ -63,6 +63,7 @@ final class AccountProvisioner {
 
     Result provision(UserConfirmed message) {
         AccountStore.Account account = accounts.createIfAbsent(message, clock.instant());
+        metrics.recordAccount(account.created());
         boolean sent = false;
         boolean resent = false;
         if (message.hasEmail()

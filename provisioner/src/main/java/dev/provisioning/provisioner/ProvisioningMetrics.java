@@ -71,14 +71,24 @@ final class ProvisioningMetrics {
                 new MetricsSettings("disabled", "disabled"), null, Duration.ofSeconds(1), java.time.Clock.systemUTC());
     }
 
+    /**
+     * Records the account write of one attempt, when it happens: a record whose later step fails
+     * still created its account, and its retry finds it existing.
+     */
+    void recordAccount(boolean created) {
+        MeterRegistry registry = registry();
+        if (registry != null) {
+            registry.counter(created ? MetricNames.ACCOUNT_CREATED : MetricNames.ACCOUNT_EXISTING, common)
+                    .increment();
+        }
+    }
+
     /** Records what provisioning one record did, and its confirmation-to-provisioned latency. */
     void recordProvisioned(AccountProvisioner.Result result, Instant confirmedAt) {
         MeterRegistry registry = registry();
         if (registry == null) {
             return;
         }
-        registry.counter(result.accountCreated() ? MetricNames.ACCOUNT_CREATED : MetricNames.ACCOUNT_EXISTING, common)
-                .increment();
         if (result.emailSent()) {
             registry.counter(MetricNames.EMAIL_SENT, common).increment();
         }

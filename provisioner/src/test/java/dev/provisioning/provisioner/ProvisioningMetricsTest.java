@@ -37,6 +37,8 @@ class ProvisioningMetricsTest {
     @Test
     void publish_whenTwoAccountsProvisioned_sendsThisInvocationsCountsWithFunctionDimension() {
         metrics.recordBatch(2);
+        metrics.recordAccount(true);
+        metrics.recordAccount(true);
         metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW.minusSeconds(2));
         metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW.minusSeconds(4));
 
@@ -67,11 +69,14 @@ class ProvisioningMetricsTest {
 
     @Test
     void publish_whenCalledForTheNextInvocation_sendsOnlyThatInvocationsValues() {
+        metrics.recordAccount(true);
         metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW);
+        metrics.recordAccount(true);
         metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW);
         metrics.publish();
         cloudWatch.requests.clear();
 
+        metrics.recordAccount(false);
         metrics.recordProvisioned(new AccountProvisioner.Result(false, false, false, false), NOW);
         metrics.publish();
 

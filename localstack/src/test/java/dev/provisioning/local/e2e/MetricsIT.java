@@ -7,7 +7,6 @@ import dev.provisioning.common.Settings;
 import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.Metric;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
-import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 
 /**
  * The provisioner's metrics arrive where the alarms read them: users sign up through the local
  * pipeline, and the counts are read back from moto's CloudWatch, in a namespace of this test's own.
+ * {@link MetricsUnderFaultsIT} compares them with a faulted run's report.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIT {
@@ -107,28 +105,7 @@ class MetricsIT {
         return pipeline.welcomeEmailSent(sub);
     }
 
-    /** The statistic of a provisioner metric over the last minutes, summed over its data points. */
     private double sum(String metricName, String statistic) {
-        Instant now = Instant.now();
-        List<MetricDataResult> results = pipeline.aws()
-                .cloudWatch()
-                .getMetricData(b -> b.startTime(now.minus(Duration.ofMinutes(15)))
-                        .endTime(now.plus(Duration.ofMinutes(5)))
-                        .metricDataQueries(MetricDataQuery.builder()
-                                .id("m")
-                                .metricStat(
-                                        stat -> stat.period(60).stat(statistic).metric(metric -> metric.namespace(
-                                                        NAMESPACE)
-                                                .metricName(metricName)
-                                                .dimensions(Dimension.builder()
-                                                        .name(MetricNames.DIMENSION_FUNCTION)
-                                                        .value(LocalPipeline.PROVISIONER_FUNCTION)
-                                                        .build())))
-                                .build()))
-                .metricDataResults();
-        return results.stream()
-                .flatMap(r -> r.values().stream())
-                .mapToDouble(Double::doubleValue)
-                .sum();
+        return ProvisionerMetrics.sum(pipeline, NAMESPACE, metricName, statistic, null);
     }
 }
