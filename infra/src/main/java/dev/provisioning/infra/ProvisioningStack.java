@@ -161,8 +161,12 @@ public final class ProvisioningStack extends Stack {
 
         // --- Trigger ------------------------------------------------------------------------------------
         triggerLogGroup = logGroup("TriggerLogGroup");
-        triggerRole = lambdaRole("TriggerRole", "ingest-trigger: SendMessage to the signup queue, nothing else");
-        triggerRole.addToPolicy(allow(List.of("sqs:SendMessage"), List.of(queue.getQueueArn())));
+        triggerRole = lambdaRole(
+                "TriggerRole", "ingest-trigger: SendMessage to the signup queue (GetQueueAttributes to prime), nothing else");
+        // GetQueueAttributes: TriggerRuntime.prime() reads the queue's ARN at init and before the SnapStart checkpoint,
+        // so the snapshot holds a loaded request path; denied, every cold start pays that on the 5 s budget instead.
+        triggerRole.addToPolicy(
+                allow(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"), List.of(queue.getQueueArn())));
         triggerLogGroup.grantWrite(triggerRole);
         triggerFunction = Function.Builder.create(this, "IngestTrigger")
                 .description("Cognito PostConfirmation: one SendMessage, returns the event")

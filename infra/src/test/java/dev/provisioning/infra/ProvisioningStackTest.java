@@ -141,7 +141,7 @@ class ProvisioningStackTest {
     }
 
     @Test
-    void triggerPolicy_whenSynthesized_allowsOnlySendMessageOnQueueAndItsOwnLogGroup() {
+    void triggerPolicy_whenSynthesized_allowsOnlySendAndPrimingOnQueueAndItsOwnLogGroup() {
         Object queueArn = fx.resolve(fx.stack().getQueue().getQueueArn());
         Object logGroupArn = fx.resolve(fx.stack().getTriggerLogGroup().getLogGroupArn());
 
@@ -151,6 +151,8 @@ class ProvisioningStackTest {
         assertThat(grants)
                 .containsExactlyInAnyOrder(
                         Grant.allow("sqs:SendMessage", queueArn),
+                        // TriggerRuntime.prime(): GetQueueAttributes(QueueArn) at init and before the checkpoint.
+                        Grant.allow("sqs:GetQueueAttributes", queueArn),
                         Grant.allow("logs:CreateLogStream", logGroupArn),
                         Grant.allow("logs:PutLogEvents", logGroupArn));
     }
