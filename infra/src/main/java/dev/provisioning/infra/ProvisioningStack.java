@@ -148,11 +148,16 @@ public final class ProvisioningStack extends Stack {
                 .build();
 
         // --- SES identity -------------------------------------------------------------------------------
-        String senderIdentityArn = formatArn(ArnComponents.builder()
-                .service("ses")
-                .resource("identity")
-                .resourceName(settings.senderAddress())
-                .build());
+        // SES authorises a send against the identity that verifies the sender: the address itself, or (an existing
+        // identity, senderIdentityExists) its domain or a parent domain. Grant all of them; ses:FromAddress below
+        // still pins the exact address, so a domain identity does not widen what the provisioner may send as.
+        List<String> senderIdentityArns = senderIdentities(settings.senderAddress()).stream()
+                .map(identity -> formatArn(ArnComponents.builder()
+                        .service("ses")
+                        .resource("identity")
+                        .resourceName(identity)
+                        .build()))
+                .toList();
         if (!settings.senderIdentityExists()) {
             EmailIdentity.Builder.create(this, "SenderIdentity")
                     .identity(Identity.email(settings.senderAddress()))
@@ -162,7 +167,8 @@ public final class ProvisioningStack extends Stack {
         // --- Trigger ------------------------------------------------------------------------------------
         triggerLogGroup = logGroup("TriggerLogGroup");
         triggerRole = lambdaRole(
-                "TriggerRole", "ingest-trigger: SendMessage to the signup queue (GetQueueAttributes to prime), nothing else");
+                "TriggerRole",
+                "ingest-trigger: SendMessage to the signup queue (GetQueueAttributes to prime), nothing else");
         // GetQueueAttributes: TriggerRuntime.prime() reads the queue's ARN at init and before the SnapStart checkpoint,
         // so the snapshot holds a loaded request path; denied, every cold start pays that on the 5 s budget instead.
         triggerRole.addToPolicy(
@@ -215,7 +221,7 @@ public final class ProvisioningStack extends Stack {
         provisionerRole.addToPolicy(PolicyStatement.Builder.create()
                 .effect(Effect.ALLOW)
                 .actions(List.of("ses:SendEmail", "ses:SendRawEmail"))
-                .resources(List.of(senderIdentityArn))
+                .resources(senderIdentityArns)
                 .conditions(Map.of("StringEquals", Map.of("ses:FromAddress", settings.senderAddress())))
                 .build());
         // What the event source mapping needs, plus ChangeMessageVisibility for the handler's own backoff.
@@ -281,6 +287,22 @@ public final class ProvisioningStack extends Stack {
         addAlarms(settings);
         addDashboard();
         addOutputs(settings);
+    }
+
+    /**
+     * The SES identities that may verify {@code address}: the address, its domain and each parent domain of two or more
+     * labels ({@code a@mail.example.com}: the address, {@code mail.example.com}, {@code example.com}). A public suffix
+     * such as {@code co.uk} may be listed too; nobody can verify it, so its ARN grants nothing.
+     */
+    static List<String> senderIdentities(String address) {
+        List<String> identities = new ArrayList<>();
+        identities.add(address);
+        String domain = address.substring(address.lastIndexOf('@') + 1);
+        while (domain.indexOf('.') > 0) {
+            identities.add(domain);
+            domain = domain.substring(domain.indexOf('.') + 1);
+        }
+        return List.copyOf(identities);
     }
 
     private CfnPermission permitImportedPool(String userPoolId) {
