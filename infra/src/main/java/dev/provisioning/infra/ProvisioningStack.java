@@ -73,8 +73,6 @@ public final class ProvisioningStack extends Stack {
     public static final String LIVE_ALIAS = "live";
     /** Trigger timeout: Cognito waits 5 s in total for a trigger, so leave room for its own overhead. */
     public static final Duration TRIGGER_TIMEOUT = Duration.seconds(4);
-    /** Provisioner timeout (DynamoDB + SES + optional HTTP per record, a batch per invocation). */
-    public static final int PROVISIONER_TIMEOUT_SECONDS = 30;
     /** Receives before the queue moves a message to the DLQ. */
     public static final int MAX_RECEIVE_COUNT = 5;
     /** Age of the oldest queued message (seconds) above which provisioning is considered stalled. */
@@ -118,7 +116,7 @@ public final class ProvisioningStack extends Stack {
                 .retentionPeriod(Duration.days(14))
                 .build();
         // AWS advises a visibility timeout of at least 6x the function timeout plus the batching window.
-        int visibilitySeconds = 6 * PROVISIONER_TIMEOUT_SECONDS + settings.batchingWindowSeconds();
+        int visibilitySeconds = settings.visibilityTimeoutSeconds();
         queue = Queue.Builder.create(this, "SignupQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -261,7 +259,7 @@ public final class ProvisioningStack extends Stack {
                 .handler(PROVISIONER_HANDLER)
                 .code(Code.fromAsset(settings.provisionerJar().toString()))
                 .memorySize(1024)
-                .timeout(Duration.seconds(PROVISIONER_TIMEOUT_SECONDS))
+                .timeout(Duration.seconds(settings.provisionerTimeoutSeconds()))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(provisionerRole)
                 .logGroup(provisionerLogGroup)

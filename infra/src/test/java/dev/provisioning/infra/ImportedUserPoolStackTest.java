@@ -33,6 +33,7 @@ class ImportedUserPoolStackTest {
                 Map.entry(StackSettings.BATCH_SIZE, 100.0),
                 Map.entry(StackSettings.BATCHING_WINDOW_SECONDS, "5"),
                 Map.entry(StackSettings.MAX_CONCURRENCY, 20),
+                Map.entry(StackSettings.PROVISIONER_TIMEOUT_SECONDS, "45"),
                 Map.entry(StackSettings.USER_SERVICE_URL, "https://users.example.com/v1/users"),
                 Map.entry(StackSettings.ENQUEUE_FAILURE_POLICY, "fail_closed"),
                 Map.entry(StackSettings.ALARM_TOPIC_ARN, TOPIC),
@@ -164,7 +165,15 @@ class ImportedUserPoolStackTest {
                                 List.of("ReportBatchItemFailures"),
                                 "ScalingConfig",
                                 Map.of("MaximumConcurrency", 20)));
-        fx.template().hasResourceProperties("AWS::SQS::Queue", Map.of("VisibilityTimeout", 6 * 30 + 5));
+        fx.template().hasResourceProperties("AWS::SQS::Queue", Map.of("VisibilityTimeout", 6 * 45 + 5));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Handler",
+                                "dev.provisioning.provisioner.ProvisionerHandler::handleRequest",
+                                "Timeout",
+                                45));
     }
 
     @Test
