@@ -73,8 +73,6 @@ public final class ProvisioningStack extends Stack {
     public static final String LIVE_ALIAS = "live";
     /** Trigger timeout: Cognito waits 5 s in total for a trigger, so leave room for its own overhead. */
     public static final Duration TRIGGER_TIMEOUT = Duration.seconds(4);
-    /** Provisioner timeout (DynamoDB + SES + optional HTTP per record, a batch per invocation). */
-    public static final int PROVISIONER_TIMEOUT_SECONDS = 30;
     /** Receives before the queue moves a message to the DLQ. */
     public static final int MAX_RECEIVE_COUNT = 5;
     /** Age of the oldest queued message (seconds) above which provisioning is considered stalled. */
@@ -118,7 +116,7 @@ public final class ProvisioningStack extends Stack {
                 .retentionPeriod(Duration.days(14))
                 .build();
         // AWS advises a visibility timeout of at least 6x the function timeout plus the batching window.
-        int visibilitySeconds = 6 * PROVISIONER_TIMEOUT_SECONDS + settings.batchingWindowSeconds();
+        int visibilitySeconds = settings.visibilityTimeoutSeconds();
         queue = Queue.Builder.create(this, "SignupQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -148,11 +146,16 @@ public final class ProvisioningStack extends Stack {
                 .build();
 
         // --- SES identity -------------------------------------------------------------------------------
-        String senderIdentityArn = formatArn(ArnComponents.builder()
-                .service("ses")
-                .resource("identity")
-                .resourceName(settings.senderAddress())
-                .build());
+        // SES authorises a send against the identity that verifies the sender: the address itself, or (an existing
+        // identity, senderIdentityExists) its domain or a parent domain. Grant all of them; ses:FromAddress below
+        // still pins the exact address, so a domain identity does not widen what the provisioner may send as.
+        List<String> senderIdentityArns = senderIdentities(settings.senderAddress()).stream()
+                .map(identity -> formatArn(ArnComponents.builder()
+                        .service("ses")
+                        .resource("identity")
+                        .resourceName(identity)
+                        .build()))
+                .toList();
         if (!settings.senderIdentityExists()) {
             EmailIdentity.Builder.create(this, "SenderIdentity")
                     .identity(Identity.email(settings.senderAddress()))
@@ -161,8 +164,13 @@ public final class ProvisioningStack extends Stack {
 
         // --- Trigger ------------------------------------------------------------------------------------
         triggerLogGroup = logGroup("TriggerLogGroup");
-        triggerRole = lambdaRole("TriggerRole", "ingest-trigger: SendMessage to the signup queue, nothing else");
-        triggerRole.addToPolicy(allow(List.of("sqs:SendMessage"), List.of(queue.getQueueArn())));
+        triggerRole = lambdaRole(
+                "TriggerRole",
+                "ingest-trigger: SendMessage to the signup queue (GetQueueAttributes to prime), nothing else");
+        // GetQueueAttributes: TriggerRuntime.prime() reads the queue's ARN at init and before the SnapStart checkpoint,
+        // so the snapshot holds a loaded request path; denied, every cold start pays that on the 5 s budget instead.
+        triggerRole.addToPolicy(
+                allow(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"), List.of(queue.getQueueArn())));
         triggerLogGroup.grantWrite(triggerRole);
         triggerFunction = Function.Builder.create(this, "IngestTrigger")
                 .description("Cognito PostConfirmation: one SendMessage, returns the event")
@@ -211,7 +219,7 @@ public final class ProvisioningStack extends Stack {
         provisionerRole.addToPolicy(PolicyStatement.Builder.create()
                 .effect(Effect.ALLOW)
                 .actions(List.of("ses:SendEmail", "ses:SendRawEmail"))
-                .resources(List.of(senderIdentityArn))
+                .resources(senderIdentityArns)
                 .conditions(Map.of("StringEquals", Map.of("ses:FromAddress", settings.senderAddress())))
                 .build());
         // What the event source mapping needs, plus ChangeMessageVisibility for the handler's own backoff.
@@ -251,7 +259,7 @@ public final class ProvisioningStack extends Stack {
                 .handler(PROVISIONER_HANDLER)
                 .code(Code.fromAsset(settings.provisionerJar().toString()))
                 .memorySize(1024)
-                .timeout(Duration.seconds(PROVISIONER_TIMEOUT_SECONDS))
+                .timeout(Duration.seconds(settings.provisionerTimeoutSeconds()))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(provisionerRole)
                 .logGroup(provisionerLogGroup)
@@ -277,6 +285,22 @@ public final class ProvisioningStack extends Stack {
         addAlarms(settings);
         addDashboard();
         addOutputs(settings);
+    }
+
+    /**
+     * The SES identities that may verify {@code address}: the address, its domain and each parent domain of two or more
+     * labels ({@code a@mail.example.com}: the address, {@code mail.example.com}, {@code example.com}). A public suffix
+     * such as {@code co.uk} may be listed too; nobody can verify it, so its ARN grants nothing.
+     */
+    static List<String> senderIdentities(String address) {
+        List<String> identities = new ArrayList<>();
+        identities.add(address);
+        String domain = address.substring(address.lastIndexOf('@') + 1);
+        while (domain.indexOf('.') > 0) {
+            identities.add(domain);
+            domain = domain.substring(domain.indexOf('.') + 1);
+        }
+        return List.copyOf(identities);
     }
 
     private CfnPermission permitImportedPool(String userPoolId) {

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param tableName physical name of the accounts table
  * @param batchSize event source mapping batch size
  * @param batchingWindowSeconds event source mapping batching window
+ * @param provisionerTimeoutSeconds the provisioner's function timeout; the queue's visibility timeout follows it
  * @param maxConcurrency event source mapping maximum concurrency (2..1000)
  * @param userServiceUrl optional HTTP user service, or {@code null}
  * @param enqueueFailurePolicy what the trigger does when SendMessage fails
@@ -36,6 +37,7 @@ public record StackSettings(
         String tableName,
         int batchSize,
         int batchingWindowSeconds,
+        int provisionerTimeoutSeconds,
         int maxConcurrency,
         String userServiceUrl,
         EnqueueFailurePolicy enqueueFailurePolicy,
@@ -56,6 +58,8 @@ public record StackSettings(
     public static final String BATCH_SIZE = "batchSize";
     /** Context key: event source mapping batching window in seconds. */
     public static final String BATCHING_WINDOW_SECONDS = "batchingWindowSeconds";
+    /** Context key: the provisioner's timeout in seconds. */
+    public static final String PROVISIONER_TIMEOUT_SECONDS = "provisionerTimeoutSeconds";
     /** Context key: event source mapping maximum concurrency. */
     public static final String MAX_CONCURRENCY = "maxConcurrency";
     /** Context key: optional HTTP user service URL. */
@@ -70,6 +74,11 @@ public record StackSettings(
     public static final String TRIGGER_JAR = "triggerJar";
     /** Context key: path of the provisioner Lambda jar. */
     public static final String PROVISIONER_JAR = "provisionerJar";
+
+    /** Default provisioner timeout: DynamoDB + SES + optional HTTP per record, a batch of 10 per invocation. */
+    public static final int DEFAULT_PROVISIONER_TIMEOUT_SECONDS = 30;
+    /** AWS's advice for an SQS event source: visibility timeout at least 6 x the function timeout (+ window). */
+    public static final int VISIBILITY_FACTOR = 6;
 
     /** Construct id of the user pool the stack creates. */
     public static final String DEFAULT_USER_POOL_CONSTRUCT_ID = "UserPool";
@@ -99,6 +108,10 @@ public record StackSettings(
         if (batchSize > 10 && batchingWindowSeconds < 1) {
             throw invalid(BATCHING_WINDOW_SECONDS, batchingWindowSeconds, "at least 1 when batchSize > 10 (SQS rule)");
         }
+        // At least one slow record (SES's call budget plus DynamoDB), at most Lambda's 900 s. The visibility timeout is
+        // derived (6 x timeout + window, see visibilityTimeoutSeconds), so AWS's rule holds by construction, and these
+        // ranges keep it within SQS's 12 h limit: 6 x 900 + 300 = 5,700 s.
+        requireRange(PROVISIONER_TIMEOUT_SECONDS, provisionerTimeoutSeconds, 10, 900);
         requireRange(MAX_CONCURRENCY, maxConcurrency, 2, 1000);
         // The trigger's timeout is 4 s; SendMessage must finish well inside it, cold start included.
         requireRange(ENQUEUE_TIMEOUT_MS, enqueueTimeoutMs, 100, 3000);
@@ -128,6 +141,7 @@ public record StackSettings(
                 string(context, TABLE_NAME).orElse("accounts"),
                 integer(context, BATCH_SIZE, 10),
                 integer(context, BATCHING_WINDOW_SECONDS, 1),
+                integer(context, PROVISIONER_TIMEOUT_SECONDS, DEFAULT_PROVISIONER_TIMEOUT_SECONDS),
                 integer(context, MAX_CONCURRENCY, 5),
                 string(context, USER_SERVICE_URL).orElse(null),
                 policy(context),
@@ -135,6 +149,14 @@ public record StackSettings(
                 string(context, ALARM_TOPIC_ARN).orElse(null),
                 path(context, TRIGGER_JAR, DEFAULT_TRIGGER_JAR, baseDir),
                 path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir));
+    }
+
+    /**
+     * The signup queue's visibility timeout: {@value #VISIBILITY_FACTOR} x the provisioner timeout + the batching
+     * window, because a batch's messages are in flight from the first receive, through the window, for every try.
+     */
+    public int visibilityTimeoutSeconds() {
+        return VISIBILITY_FACTOR * provisionerTimeoutSeconds + batchingWindowSeconds;
     }
 
     /** Whether the stack imports an existing pool rather than creating one. */
@@ -152,6 +174,7 @@ public record StackSettings(
                 tableName,
                 batchSize,
                 batchingWindowSeconds,
+                provisionerTimeoutSeconds,
                 maxConcurrency,
                 userServiceUrl,
                 enqueueFailurePolicy,
@@ -171,6 +194,7 @@ public record StackSettings(
                 tableName,
                 batchSize,
                 batchingWindowSeconds,
+                provisionerTimeoutSeconds,
                 maxConcurrency,
                 userServiceUrl,
                 enqueueFailurePolicy,

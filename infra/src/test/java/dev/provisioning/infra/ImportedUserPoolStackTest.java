@@ -2,6 +2,8 @@ package dev.provisioning.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.provisioning.common.MetricNames;
+import dev.provisioning.infra.StackFixture.Grant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ class ImportedUserPoolStackTest {
                 Map.entry(StackSettings.BATCH_SIZE, 100.0),
                 Map.entry(StackSettings.BATCHING_WINDOW_SECONDS, "5"),
                 Map.entry(StackSettings.MAX_CONCURRENCY, 20),
+                Map.entry(StackSettings.PROVISIONER_TIMEOUT_SECONDS, "45"),
                 Map.entry(StackSettings.USER_SERVICE_URL, "https://users.example.com/v1/users"),
                 Map.entry(StackSettings.ENQUEUE_FAILURE_POLICY, "fail_closed"),
                 Map.entry(StackSettings.ALARM_TOPIC_ARN, TOPIC),
@@ -105,7 +108,51 @@ class ImportedUserPoolStackTest {
     }
 
     @Test
-    void mapping_whenContextSet_usesItsBatchWindowAndConcurrency() {
+    void policies_whenPoolImported_grantExactlyWhatEachFunctionNeeds() {
+        Object queueArn = fx.resolve(fx.stack().getQueue().getQueueArn());
+        Object dlqArn = fx.resolve(fx.stack().getDeadLetterQueue().getQueueArn());
+        Object tableArn = fx.resolve(fx.stack().getTable().getTableArn());
+        Object triggerLogs = fx.resolve(fx.stack().getTriggerLogGroup().getLogGroupArn());
+        Object provisionerLogs = fx.resolve(fx.stack().getProvisionerLogGroup().getLogGroupArn());
+        Object address = StackFixture.sesIdentityArn(StackFixture.SENDER);
+        Object domain = StackFixture.sesIdentityArn("example.com");
+        Object fromSender = Map.of("StringEquals", Map.of("ses:FromAddress", StackFixture.SENDER));
+        Object inNamespace = Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.DEFAULT_NAMESPACE));
+
+        List<Grant> trigger =
+                StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getTriggerRole())));
+        List<Grant> provisioner =
+                StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getProvisionerRole())));
+
+        assertThat(trigger)
+                .containsExactlyInAnyOrder(
+                        Grant.allow("sqs:SendMessage", queueArn),
+                        Grant.allow("sqs:GetQueueAttributes", queueArn),
+                        Grant.allow("logs:CreateLogStream", triggerLogs),
+                        Grant.allow("logs:PutLogEvents", triggerLogs));
+        // The existing identity may be the address or its domain: both ARNs, the address pinned by the condition.
+        assertThat(provisioner)
+                .containsExactlyInAnyOrder(
+                        Grant.allow("dynamodb:GetItem", tableArn),
+                        Grant.allow("dynamodb:PutItem", tableArn),
+                        Grant.allow("dynamodb:UpdateItem", tableArn),
+                        Grant.allow("ses:SendEmail", address, fromSender),
+                        Grant.allow("ses:SendRawEmail", address, fromSender),
+                        Grant.allow("ses:SendEmail", domain, fromSender),
+                        Grant.allow("ses:SendRawEmail", domain, fromSender),
+                        Grant.allow("sqs:ReceiveMessage", queueArn),
+                        Grant.allow("sqs:DeleteMessage", queueArn),
+                        Grant.allow("sqs:GetQueueAttributes", queueArn),
+                        Grant.allow("sqs:ChangeMessageVisibility", queueArn),
+                        Grant.allow("sqs:SendMessage", dlqArn),
+                        Grant.allow("cloudwatch:PutMetricData", "*", inNamespace),
+                        Grant.allow("logs:CreateLogStream", provisionerLogs),
+                        Grant.allow("logs:PutLogEvents", provisionerLogs));
+        fx.template().resourceCountIs("AWS::IAM::Policy", 2);
+    }
+
+    @Test
+    void mapping_whenContextSet_usesItsBatchWindowConcurrencyAndTimeout() {
         fx.template()
                 .hasResourceProperties(
                         "AWS::Lambda::EventSourceMapping",
@@ -118,7 +165,15 @@ class ImportedUserPoolStackTest {
                                 List.of("ReportBatchItemFailures"),
                                 "ScalingConfig",
                                 Map.of("MaximumConcurrency", 20)));
-        fx.template().hasResourceProperties("AWS::SQS::Queue", Map.of("VisibilityTimeout", 6 * 30 + 5));
+        fx.template().hasResourceProperties("AWS::SQS::Queue", Map.of("VisibilityTimeout", 6 * 45 + 5));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Handler",
+                                "dev.provisioning.provisioner.ProvisionerHandler::handleRequest",
+                                "Timeout",
+                                45));
     }
 
     @Test

@@ -141,7 +141,7 @@ class ProvisioningStackTest {
     }
 
     @Test
-    void triggerPolicy_whenSynthesized_allowsOnlySendMessageOnQueueAndItsOwnLogGroup() {
+    void triggerPolicy_whenSynthesized_allowsOnlySendAndPrimingOnQueueAndItsOwnLogGroup() {
         Object queueArn = fx.resolve(fx.stack().getQueue().getQueueArn());
         Object logGroupArn = fx.resolve(fx.stack().getTriggerLogGroup().getLogGroupArn());
 
@@ -151,6 +151,8 @@ class ProvisioningStackTest {
         assertThat(grants)
                 .containsExactlyInAnyOrder(
                         Grant.allow("sqs:SendMessage", queueArn),
+                        // TriggerRuntime.prime(): GetQueueAttributes(QueueArn) at init and before the checkpoint.
+                        Grant.allow("sqs:GetQueueAttributes", queueArn),
                         Grant.allow("logs:CreateLogStream", logGroupArn),
                         Grant.allow("logs:PutLogEvents", logGroupArn));
     }
@@ -161,18 +163,8 @@ class ProvisioningStackTest {
         Object queueArn = fx.resolve(fx.stack().getQueue().getQueueArn());
         Object dlqArn = fx.resolve(fx.stack().getDeadLetterQueue().getQueueArn());
         Object logGroupArn = fx.resolve(fx.stack().getProvisionerLogGroup().getLogGroupArn());
-        Object sesArn = Map.of(
-                "Fn::Join",
-                List.of(
-                        "",
-                        List.of(
-                                "arn:",
-                                Map.of("Ref", "AWS::Partition"),
-                                ":ses:",
-                                Map.of("Ref", "AWS::Region"),
-                                ":",
-                                Map.of("Ref", "AWS::AccountId"),
-                                ":identity/" + StackFixture.SENDER)));
+        Object addressIdentity = StackFixture.sesIdentityArn(StackFixture.SENDER);
+        Object domainIdentity = StackFixture.sesIdentityArn("example.com");
         Object fromSender = Map.of("StringEquals", Map.of("ses:FromAddress", StackFixture.SENDER));
         Object inNamespace = Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.DEFAULT_NAMESPACE));
 
@@ -184,8 +176,10 @@ class ProvisioningStackTest {
                         Grant.allow("dynamodb:GetItem", tableArn),
                         Grant.allow("dynamodb:PutItem", tableArn),
                         Grant.allow("dynamodb:UpdateItem", tableArn),
-                        Grant.allow("ses:SendEmail", sesArn, fromSender),
-                        Grant.allow("ses:SendRawEmail", sesArn, fromSender),
+                        Grant.allow("ses:SendEmail", addressIdentity, fromSender),
+                        Grant.allow("ses:SendRawEmail", addressIdentity, fromSender),
+                        Grant.allow("ses:SendEmail", domainIdentity, fromSender),
+                        Grant.allow("ses:SendRawEmail", domainIdentity, fromSender),
                         Grant.allow("sqs:ReceiveMessage", queueArn),
                         Grant.allow("sqs:DeleteMessage", queueArn),
                         Grant.allow("sqs:GetQueueAttributes", queueArn),
@@ -194,6 +188,13 @@ class ProvisioningStackTest {
                         Grant.allow("cloudwatch:PutMetricData", "*", inNamespace),
                         Grant.allow("logs:CreateLogStream", logGroupArn),
                         Grant.allow("logs:PutLogEvents", logGroupArn));
+    }
+
+    @Test
+    void senderIdentities_whenAddressIsOnASubdomain_listsAddressDomainAndParentDomains() {
+        assertThat(ProvisioningStack.senderIdentities("no-reply@mail.example.co.uk"))
+                .containsExactly("no-reply@mail.example.co.uk", "mail.example.co.uk", "example.co.uk", "co.uk");
+        assertThat(ProvisioningStack.senderIdentities("a@example.com")).containsExactly("a@example.com", "example.com");
     }
 
     @Test

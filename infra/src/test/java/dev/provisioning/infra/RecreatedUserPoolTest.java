@@ -18,10 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 class RecreatedUserPoolTest {
 
     private StackFixture fx;
+    private String originalPoolId;
 
     @BeforeAll
     void synth(@TempDir Path dir) {
-        fx = StackFixture.synth(StackFixture.defaultSettings(dir).withUserPoolConstructId("UserPoolRecreated"));
+        StackSettings defaults = StackFixture.defaultSettings(dir);
+        // The logical id of the pool before the re-creation, as CDK computes it (not a hard-coded hash).
+        StackFixture original = StackFixture.synth(defaults);
+        originalPoolId = original.logicalId(original.stack().getUserPool());
+        fx = StackFixture.synth(defaults.withUserPoolConstructId("UserPoolRecreated"));
     }
 
     @Test
@@ -43,7 +48,9 @@ class RecreatedUserPoolTest {
     void template_whenPoolConstructIdChanges_keepsNoReferenceToTheOldPool() {
         String whole = fx.json().toString();
 
-        assertThat(whole).doesNotContain("UserPool6BA7E5F2").doesNotContain("arn:aws:cognito-idp");
+        assertThat(originalPoolId).startsWith(StackSettings.DEFAULT_USER_POOL_CONSTRUCT_ID);
+        assertThat(fx.logicalId(fx.stack().getUserPool())).isNotEqualTo(originalPoolId);
+        assertThat(whole).doesNotContain(originalPoolId).doesNotContain("arn:aws:cognito-idp");
         fx.template().resourceCountIs("AWS::Cognito::UserPool", 1);
         fx.template()
                 .hasResourceProperties(

@@ -89,6 +89,22 @@ record StackFixture(ProvisioningStack stack, Template template, Map<String, Obje
         return found;
     }
 
+    /** The synthesized ARN of the SES identity {@code identity} in the stack's account and region. */
+    static Object sesIdentityArn(String identity) {
+        return Map.of(
+                "Fn::Join",
+                List.of(
+                        "",
+                        List.of(
+                                "arn:",
+                                Map.of("Ref", "AWS::Partition"),
+                                ":ses:",
+                                Map.of("Ref", "AWS::Region"),
+                                ":",
+                                Map.of("Ref", "AWS::AccountId"),
+                                ":identity/" + identity)));
+    }
+
     /** Every statement of every IAM policy attached to the role with this logical id. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> statementsOf(String roleLogicalId) {

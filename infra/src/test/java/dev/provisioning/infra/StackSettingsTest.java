@@ -47,6 +47,28 @@ class StackSettingsTest {
         assertThat(settings.userServiceUrl()).isNull();
         assertThat(settings.alarmTopicArn()).isNull();
         assertThat(settings.senderIdentityExists()).isFalse();
+        assertThat(settings.provisionerTimeoutSeconds()).isEqualTo(30);
+        assertThat(settings.visibilityTimeoutSeconds()).isEqualTo(6 * 30 + 1);
+    }
+
+    @Test
+    void fromContext_whenProvisionerTimeoutGiven_visibilityIsSixTimesItPlusTheWindow() {
+        context.put(StackSettings.PROVISIONER_TIMEOUT_SECONDS, 60.0);
+        context.put(StackSettings.BATCHING_WINDOW_SECONDS, "20");
+
+        StackSettings settings = settings();
+
+        assertThat(settings.provisionerTimeoutSeconds()).isEqualTo(60);
+        assertThat(settings.visibilityTimeoutSeconds()).isEqualTo(6 * 60 + 20);
+    }
+
+    @Test
+    void fromContext_whenProvisionerTimeoutOutOfRange_failsNamingTheKey() {
+        context.put(StackSettings.PROVISIONER_TIMEOUT_SECONDS, "901");
+
+        assertThatThrownBy(this::settings)
+                .hasMessageContaining("'provisionerTimeoutSeconds'")
+                .hasMessageContaining("10 and 900");
     }
 
     @Test

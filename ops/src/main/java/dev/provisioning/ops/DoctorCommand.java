@@ -7,18 +7,60 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code doctor [--pool ID] [--function F] [--queue-url URL] [--table T] [--sender S] [--provisioner P]
- * [--fix] [--json]}: is the deployed wiring right (see {@link WiringDoctor}). Exit code 0 when no
- * check fails, 1 when one does, 2 on bad usage.
+ * [--fix] [--json]}: is the deployed wiring right (see {@link WiringDoctor}). Its exit codes tell a
+ * deploy script apart "proven", "broken", "not proven" and "doctor itself failed" ({@link #USAGE}).
  */
 public final class DoctorCommand implements Command {
 
+    /** Exit code: bad usage or configuration (an unknown option, a missing region). */
+    static final int EXIT_USAGE = 2;
+    /** Exit code: doctor itself failed (a bug or an unexpected answer), so nothing is known. */
+    static final int EXIT_CRASH = 4;
+
+    static final String USAGE = """
+            usage: doctor [--pool ID] [--function F] [--queue-url URL] [--table T] [--sender S]
+                          [--provisioner P] [--cognito-endpoint URL] [--fix] [--json] [--help]
+            Checks the deployed wiring: pool PostConfirmation -> trigger, the trigger's invoke permission
+            (SourceArn = the pool's current ARN, SourceAccount = its account), queue redrive and DLQ,
+            event source mappings, visibility, table, SES identity. One line per check: OK, WARN
+            (advice), FAIL (broken), SKIP (could not run). A check whose option is missing is skipped.
+              --pool ID               user pool id (USER_POOL_ID)
+              --function F            trigger name or ARN, with its alias (TRIGGER_FUNCTION);
+                                      default: what the pool's PostConfirmation names
+              --queue-url URL         signup queue (QUEUE_URL)
+              --table T               accounts table (TABLE_NAME)
+              --sender S              SES sender address (SENDER_ADDRESS)
+              --provisioner P         provisioner function name or ARN (PROVISIONER_FUNCTION)
+              --cognito-endpoint URL  Cognito endpoint, e.g. cognito-local (COGNITO_ENDPOINT)
+              --fix                   add the missing invoke permission for the pool's current ARN;
+                                      nothing else is ever changed (FAILs only, never UpdateUserPool)
+              --json                  the report as JSON
+            exit codes:
+              0  every check ran and none failed (WARN lines are advice)
+              1  at least one check failed
+              2  bad usage or configuration
+              3  incomplete: nothing failed, but some checks could not run (SKIP: an option
+                 missing, access denied, a service unreachable), so the wiring is not proven
+              4  doctor itself crashed""";
+
     private final Settings settings;
+    private final Function<OpsClients, WiringDoctor> doctors;
 
     public DoctorCommand(Settings settings) {
+        this(
+                settings,
+                clients -> new WiringDoctor(
+                        clients.cognito(), clients.lambda(), clients.sqs(), clients.dynamoDb(), clients.ses()));
+    }
+
+    /** For tests: {@code doctors} builds the doctor from the run's clients. */
+    DoctorCommand(Settings settings, Function<OpsClients, WiringDoctor> doctors) {
         this.settings = settings;
+        this.doctors = doctors;
     }
 
     @Override
@@ -29,32 +71,39 @@ public final class DoctorCommand implements Command {
     @Override
     public String summary() {
         return "[--pool ID] [--function F] [--queue-url URL] [--table T] [--sender S] [--provisioner P]"
-                + " [--cognito-endpoint URL] [--fix] [--json]  is the deployed wiring right";
+                + " [--cognito-endpoint URL] [--fix] [--json] [--help]  is the deployed wiring right"
+                + " (exit 0 ok, 1 fail, 2 usage, 3 incomplete, 4 crash)";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
         Options options;
         try {
             options = Options.parse(args, settings);
         } catch (IllegalArgumentException | ConfigurationException e) {
             err.println("doctor: " + e.getMessage());
-            err.println("usage: doctor " + summary());
-            return 2;
+            err.println(USAGE);
+            return EXIT_USAGE;
         }
         try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
-            WiringDoctor.Report report = new WiringDoctor(
-                            clients.cognito(), clients.lambda(), clients.sqs(), clients.dynamoDb(), clients.ses())
-                    .examine(options.target(), options.fix());
+            WiringDoctor.Report report = doctors.apply(clients).examine(options.target(), options.fix());
             if (options.json()) {
                 out.println(report.toJson());
             } else {
                 report.print(out);
             }
             return report.exitCode();
+        } catch (ConfigurationException e) {
+            err.println("doctor: " + e.getMessage());
+            return EXIT_USAGE;
         } catch (RuntimeException e) {
-            err.println("doctor: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return 1;
+            // Every expected AWS error is a check's verdict; what reaches here is doctor's own failure.
+            err.println("doctor: crashed, nothing is proven: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return EXIT_CRASH;
         }
     }
 

@@ -8,8 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,8 +34,13 @@ import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** doctor against a real moto server: the right wiring, the incident (a recreated pool) and --fix. */
+/**
+ * doctor against a real moto server: the right wiring, the incident (a recreated pool) and --fix, the
+ * permission's conditions, mappings, DLQ, table and SES settings, and the exit codes.
+ */
 class DoctorCommandTest {
+
+    private static final String ACCOUNT = "123456789012";
 
     private static MotoTestServer moto;
     private static Settings settings;
@@ -77,31 +84,45 @@ class DoctorCommandTest {
         }
     }
 
+    // ---- the whole run and its exit codes --------------------------------------------------------
+
     @Test
-    void run_whenWiringIsRight_exitsZeroWithNoFailOrWarn() {
+    void run_whenWiringIsRight_exitsZeroWithEveryCheckOk() {
         Wiring wiring = wire(true);
 
         Result result = doctor(wiring.args(wiring.poolId()));
 
+        System.out.println("--- doctor on the right wiring ---\n" + result.out());
         assertThat(result.code()).as(result.out()).isZero();
         assertThat(result.out())
-                .contains("OK   pool.trigger-permission  SourceArn matches " + wiring.poolArn())
-                .contains("OK   pool.post-confirmation")
-                .contains("OK   queue.redrive")
-                .contains("OK   queue.visibility")
+                .contains("OK   pool.post-confirmation  " + wiring.triggerAliasArn())
+                .contains("OK   pool.trigger-permission  SourceArn matches " + wiring.poolArn() + " and SourceAccount "
+                        + ACCOUNT + " (statement " + wiring.statementId() + " on " + wiring.triggerAliasArn() + ")")
+                .contains("OK   queue.redrive  maxReceiveCount=5")
+                .contains("OK   queue.dlq-retention")
+                .contains("OK   queue.visibility  VisibilityTimeout=181s, needs at least 181s (6 × Timeout 30s"
+                        + " + batching window 1s")
+                .contains("OK   mapping  mapping ")
+                .contains("BatchSize=10, MaximumBatchingWindowInSeconds=1, ReportBatchItemFailures=on,"
+                        + " MaximumConcurrency=5")
                 .contains("OK   mapping.enabled")
                 .contains("OK   mapping.batch-item-failures")
                 .contains("OK   mapping.max-concurrency")
-                .contains("OK   table")
-                .contains("OK   ses.sender")
-                .contains("doctor ok=10 warn=0 fail=0");
+                .contains("OK   table  ")
+                .contains("OK   table.billing")
+                .contains("OK   table.deletion-protection")
+                .contains("OK   table.sse")
+                .contains("OK   table.pitr")
+                .contains("OK   ses.sender  sends from " + wiring.sender() + " use the verified address identity "
+                        + wiring.sender())
+                .contains("warn=0 fail=0 skip=0 result=OK");
     }
 
     @Test
     void run_whenPoolWasRecreated_failsOnSourceArnAndFixAddsThePermission() {
         Wiring wiring = wire(true);
         UserPoolType recreated = cognito.createUserPool(r -> r.poolName("recreated-" + UUID.randomUUID())
-                        .lambdaConfig(c -> c.postConfirmation(wiring.functionArn())))
+                        .lambdaConfig(c -> c.postConfirmation(wiring.triggerAliasArn())))
                 .userPool();
         List<String> args = wiring.args(recreated.id());
 
@@ -111,13 +132,13 @@ class DoctorCommandTest {
 
         System.out.println("--- doctor on the recreated pool ---\n" + before.out());
         System.out.println("--- doctor --fix ---\n" + fixed.out());
-        System.out.println("--- doctor again ---\n" + after.out());
         assertThat(before.code()).isEqualTo(1);
         assertThat(before.out())
                 .contains("FAIL pool.trigger-permission  no statement allows cognito-idp.amazonaws.com with SourceArn "
                         + recreated.arn())
-                .contains("WARN pool.trigger-permission.stale  statement " + wiring.statementId() + " allows "
+                .contains("WARN pool.trigger-permission.stale  statement " + wiring.statementId() + " allows ArnLike "
                         + wiring.poolArn())
+                .contains("fix: ./pipeline doctor --fix, or: aws lambda add-permission")
                 .contains("--source-arn " + recreated.arn())
                 .contains("fail=1");
         assertThat(fixed.code()).as(fixed.out()).isZero();
@@ -131,20 +152,86 @@ class DoctorCommandTest {
                 .contains("WARN pool.trigger-permission.stale")
                 .doesNotContain("pool.trigger-permission.fix")
                 .contains("fail=0");
-        String policy =
-                lambda.getPolicy(r -> r.functionName(wiring.functionArn())).policy();
-        assertThat(policy).contains(wiring.poolArn()).contains(recreated.arn());
+        assertThat(policyOf(wiring)).contains(wiring.poolArn()).contains(recreated.arn());
     }
 
     @Test
-    void run_whenQueueHasNoRedrivePolicy_failsQueueRedrive() {
-        Wiring wiring = wire(false);
+    void run_whenJsonAndNothingGiven_isIncompleteWithExitThree() {
+        Result result = doctor(List.of("--json"));
 
-        Result result = doctor(wiring.args(wiring.poolId()));
-
-        assertThat(result.code()).isEqualTo(1);
-        assertThat(result.out()).contains("FAIL queue.redrive").contains("has no RedrivePolicy");
+        assertThat(result.code()).isEqualTo(3);
+        assertThat(result.out())
+                .contains("\"status\" : \"SKIP\"")
+                .contains("--pool (USER_POOL_ID)")
+                .contains("\"fail\" : 0")
+                .contains("\"result\" : \"INCOMPLETE\"")
+                .contains("\"exitCode\" : 3")
+                .doesNotContain("\"status\" : \"OK\"");
     }
+
+    @Test
+    void run_whenAServiceIsUnreachable_skipsItsChecksAndIsIncomplete() throws IOException {
+        Wiring wiring = wire(true);
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+
+        Result result = doctor(plus(
+                plus(plus(wiring.args(wiring.poolId()), "--cognito-endpoint"), "http://127.0.0.1:" + closed),
+                "--json"));
+
+        assertThat(result.code()).as(result.out()).isEqualTo(3);
+        assertThat(result.out())
+                .contains("\"name\" : \"pool.exists\"")
+                .contains("could not check: SdkClientException")
+                .contains("\"fail\" : 0")
+                .contains("\"result\" : \"INCOMPLETE\"");
+    }
+
+    @Test
+    void run_whenDoctorItselfFails_exitsFour() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        DoctorCommand command = new DoctorCommand(settings, clients -> {
+            throw new IllegalStateException("unexpected answer");
+        });
+
+        int code = command.run(
+                List.of("--pool", "us-east-1_x"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(DoctorCommand.EXIT_CRASH).isEqualTo(4);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("doctor: crashed, nothing is proven: IllegalStateException: unexpected answer");
+    }
+
+    @Test
+    void run_whenOptionIsUnknown_exitsTwoWithUsageAndExitCodes() {
+        Result result = doctor(List.of("--nope"));
+
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err())
+                .contains("unknown option --nope")
+                .contains("usage: doctor")
+                .contains("exit codes:");
+    }
+
+    @Test
+    void run_whenHelp_printsUsageWithEveryExitCode() {
+        Result result = doctor(List.of("--help"));
+
+        assertThat(result.code()).isZero();
+        assertThat(result.out())
+                .contains("usage: doctor")
+                .contains("0  every check ran and none failed")
+                .contains("1  at least one check failed")
+                .contains("2  bad usage or configuration")
+                .contains("3  incomplete")
+                .contains("4  doctor itself crashed");
+    }
+
+    // ---- pool and the trigger's permission ------------------------------------------------------
 
     @Test
     void run_whenPoolLacksPostConfirmation_failsAndNeverUpdatesThePool() {
@@ -164,33 +251,96 @@ class DoctorCommandTest {
     }
 
     @Test
-    void run_whenJsonAndNothingGiven_warnsForEverySkippedCheck() {
-        Result result = doctor(List.of("--json"));
+    void run_whenPoolInvokesTheBareFunctionButFunctionIsTheAlias_failsChecksWhatThePoolInvokesAndDoesNotFix() {
+        Wiring wiring = wire(true);
+        String bare = wiring.triggerArn();
+        UserPoolType pool = cognito.createUserPool(
+                        r -> r.poolName("bare-wired-" + UUID.randomUUID()).lambdaConfig(c -> c.postConfirmation(bare)))
+                .userPool();
+        String policyBefore = policyOf(wiring);
 
-        assertThat(result.code()).isZero();
+        Result result = doctor(List.of("--pool", pool.id(), "--function", wiring.triggerAliasArn(), "--fix"));
+
+        assertThat(result.code()).isEqualTo(1);
         assertThat(result.out())
-                .contains("\"status\" : \"WARN\"")
-                .contains("--pool (USER_POOL_ID)")
-                .contains("\"fail\" : 0");
+                .contains("FAIL pool.post-confirmation  PostConfirmation is " + bare + ", expected "
+                        + wiring.triggerAliasArn())
+                .contains("FAIL pool.trigger-permission  no statement allows cognito-idp.amazonaws.com with SourceArn "
+                        + pool.arn() + " and SourceAccount " + ACCOUNT + " on " + bare + ":")
+                .contains("fix: once PostConfirmation is right: aws lambda add-permission --function-name " + bare
+                        + " --statement-id")
+                .contains("WARN pool.trigger-permission.fix  not applied: the pool invokes " + bare);
+        assertThat(policyOf(wiring)).isEqualTo(policyBefore);
     }
 
     @Test
-    void run_whenOptionIsUnknown_exitsTwo() {
-        Result result = doctor(List.of("--nope"));
+    void run_whenSourceArnIsAWildcardCoveringThePool_isOkAndFixAddsNothing() {
+        Wiring wiring = wire(true);
+        UserPoolType pool = poolInvoking(wiring.triggerAliasArn());
+        addPermission(wiring, "wildcard", "arn:aws:cognito-idp:us-east-1:" + ACCOUNT + ":userpool/*", ACCOUNT);
+        String policyBefore = policyOf(wiring);
 
-        assertThat(result.code()).isEqualTo(2);
-        assertThat(result.err()).contains("unknown option --nope").contains("usage: doctor");
+        Result result = doctor(plus(wiring.args(pool.id()), "--fix"));
+
+        assertThat(result.code()).as(result.out()).isZero();
+        assertThat(result.out())
+                .contains("OK   pool.trigger-permission  SourceArn matches " + pool.arn() + " and SourceAccount "
+                        + ACCOUNT + " (statement wildcard")
+                .doesNotContain("pool.trigger-permission.fix");
+        assertThat(policyOf(wiring)).isEqualTo(policyBefore);
     }
 
     @Test
-    void sameFunction_whenArnIsQualified_comparesNameAndAlias() {
+    void run_whenSourceAccountIsAnotherAccount_failsAndSaysWhy() {
+        Wiring wiring = wire(true);
+        UserPoolType pool = poolInvoking(wiring.triggerAliasArn());
+        addPermission(wiring, "other-account", pool.arn(), "999999999999");
+
+        Result result = doctor(List.of("--pool", pool.id()));
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("FAIL pool.trigger-permission  no statement allows cognito-idp.amazonaws.com with SourceArn "
+                        + pool.arn())
+                .contains("WARN pool.trigger-permission.other-account  statement other-account allows SourceAccount"
+                        + " StringEquals 999999999999, not the pool's account " + ACCOUNT);
+    }
+
+    @Test
+    void run_whenSourceAccountIsMissing_warnsWithAHintThatDoesNotPromiseFix() {
+        Wiring wiring = wire(true);
+        UserPoolType pool = poolInvoking(wiring.triggerAliasArn());
+        addPermission(wiring, "no-account", pool.arn(), null);
+
+        Result result = doctor(plus(wiring.args(pool.id()), "--fix"));
+
+        assertThat(result.code()).as(result.out()).isEqualTo(0);
+        assertThat(result.out())
+                .contains("WARN pool.trigger-permission  SourceArn matches " + pool.arn() + " (statement no-account on "
+                        + wiring.triggerAliasArn() + ") but has no SourceAccount")
+                .contains("doctor --fix only adds a missing permission")
+                .contains("--statement-id cognito-post-confirmation-" + pool.id() + "-scoped")
+                .contains("aws lambda remove-permission --function-name " + wiring.triggerArn()
+                        + " --qualifier live --statement-id no-account")
+                .doesNotContain("./pipeline doctor --fix")
+                .doesNotContain("pool.trigger-permission.fix");
+    }
+
+    @Test
+    void sameFunction_whenQualifiersDiffer_isFalseAndLatestIsUnqualified() {
         String arn = "arn:aws:lambda:eu-central-1:123456789012:function:trigger";
 
-        assertThat(WiringDoctor.sameFunction(arn + ":live", "trigger")).isTrue();
-        assertThat(WiringDoctor.sameFunction(arn + ":live", arn)).isTrue();
         assertThat(WiringDoctor.sameFunction(arn + ":live", "trigger:live")).isTrue();
+        assertThat(WiringDoctor.sameFunction(arn + ":live", "123456789012:function:trigger:live"))
+                .isTrue();
+        assertThat(WiringDoctor.sameFunction(arn, "trigger")).isTrue();
+        assertThat(WiringDoctor.sameFunction(arn, arn + ":$LATEST")).isTrue();
+        assertThat(WiringDoctor.sameFunction(arn + ":live", "trigger")).isFalse();
+        assertThat(WiringDoctor.sameFunction(arn + ":live", arn)).isFalse();
         assertThat(WiringDoctor.sameFunction(arn + ":live", arn + ":1")).isFalse();
         assertThat(WiringDoctor.sameFunction(arn, "other")).isFalse();
+        assertThat(WiringDoctor.sameFunction(arn, "arn:aws:lambda:eu-west-1:123456789012:function:trigger"))
+                .isFalse();
     }
 
     @Test
@@ -198,23 +348,200 @@ class DoctorCommandTest {
         String policy = """
                 {"Statement":[
                  {"Sid":"a","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},
-                  "Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"aws:SourceArn":"arn:x"},
+                  "Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:x:r:1:y"},
                   "StringEquals":{"aws:sourceaccount":"1"}}},
                  {"Sid":"b","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},
                   "Action":"lambda:InvokeFunction"}]}
                 """;
 
-        assertThat(WiringDoctor.cognitoStatements(policy))
-                .containsExactly(
-                        new WiringDoctor.Statement("a", java.util.Optional.of("arn:x"), java.util.Optional.of("1")));
+        List<WiringDoctor.Statement> statements = WiringDoctor.cognitoStatements(policy);
+
+        assertThat(statements).hasSize(1);
+        WiringDoctor.Statement statement = statements.get(0);
+        assertThat(statement.sid()).isEqualTo("a");
+        assertThat(statement.allowsSourceArn("arn:aws:x:r:1:y")).isTrue();
+        assertThat(statement.allowsSourceArn("arn:aws:x:r:1:z")).isFalse();
+        assertThat(statement.allowsSourceAccount("1")).isTrue();
+        assertThat(statement.allowsSourceAccount("2")).isFalse();
     }
+
+    @Test
+    void cognitoStatements_whenSourceArnHasSeveralValuesOrWildcards_evaluatesThemAll() throws Exception {
+        String pool = "arn:aws:cognito-idp:eu-central-1:123456789012:userpool/eu-central-1_AbC";
+        String policy = """
+                {"Statement":[
+                 {"Sid":"list","Effect":"Allow","Principal":{"Service":["cognito-idp.amazonaws.com"]},
+                  "Action":["lambda:InvokeFunction"],
+                  "Condition":{"ArnLike":{"AWS:SourceArn":["arn:aws:cognito-idp:eu-central-1:123456789012:userpool/old",
+                                                           "%s"]}}},
+                 {"Sid":"star","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},
+                  "Action":"lambda:InvokeFunction",
+                  "Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:cognito-idp:*:123456789012:userpool/eu-central-1_?bC"}}},
+                 {"Sid":"exact","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},
+                  "Action":"lambda:InvokeFunction",
+                  "Condition":{"StringEquals":{"AWS:SourceArn":"arn:aws:cognito-idp:*:123456789012:userpool/*"}}},
+                 {"Sid":"short","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},
+                  "Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:cognito-idp:*"}}},
+                 {"Sid":"not","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},
+                  "Action":"lambda:InvokeFunction","Condition":{"ArnNotLike":{"AWS:SourceArn":"arn:aws:*:*:*:other/*"}}},
+                 {"Sid":"odd","Effect":"Allow","Principal":{"Service":"cognito-idp.amazonaws.com"},
+                  "Action":"lambda:InvokeFunction","Condition":{"DateLessThan":{"aws:SourceArn":"x"}}}]}
+                """.formatted(pool);
+
+        Map<String, WiringDoctor.Statement> bySid = new HashMap<>();
+        WiringDoctor.cognitoStatements(policy).forEach(s -> bySid.put(s.sid(), s));
+
+        assertThat(bySid.get("list").allowsSourceArn(pool)).isTrue();
+        assertThat(bySid.get("star").allowsSourceArn(pool)).isTrue();
+        assertThat(bySid.get("exact").allowsSourceArn(pool))
+                .as("StringEquals takes * literally")
+                .isFalse();
+        assertThat(bySid.get("short").allowsSourceArn(pool))
+                .as("* does not span ARN components")
+                .isFalse();
+        assertThat(bySid.get("not").allowsSourceArn(pool)).isTrue();
+        assertThat(bySid.get("odd").unsupported()).containsExactly("DateLessThan aws:SourceArn");
+    }
+
+    // ---- queue, DLQ, mappings, visibility -------------------------------------------------------
+
+    @Test
+    void run_whenQueueHasNoRedrivePolicy_failsQueueRedriveWithInfrasCount() {
+        Wiring wiring = wire(false);
+
+        Result result = doctor(wiring.args(wiring.poolId()));
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("FAIL queue.redrive")
+                .contains("has no RedrivePolicy")
+                .contains("maxReceiveCount: 5} (infra does)");
+    }
+
+    @Test
+    void run_whenDlqKeepsMessagesNoLongerThanTheQueue_failsDlqRetention() {
+        String suffix = suffix();
+        String dlqArn =
+                arnOf(sqs.createQueue(r -> r.queueName("short-dlq-" + suffix)).queueUrl());
+        String queueUrl = sqs.createQueue(r -> r.queueName("short-queue-" + suffix)
+                        .attributes(Map.of(
+                                QueueAttributeName.REDRIVE_POLICY,
+                                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")))
+                .queueUrl();
+
+        Result result = doctor(List.of("--queue-url", queueUrl));
+
+        assertThat(result.out())
+                .contains("FAIL queue.dlq-retention  DLQ ")
+                .contains("keeps messages 4 d, the queue 4 d: not longer than the queue's")
+                .contains("MessageRetentionPeriod=1209600");
+    }
+
+    @Test
+    void run_whenASecondMappingHasALongerWindow_reportsEachMappingAndVisibilityCountsTheWindow() {
+        Wiring wiring = wire(true);
+        lambda.createEventSourceMapping(r -> r.eventSourceArn(wiring.queueArn())
+                .functionName(wiring.provisioner())
+                .batchSize(10)
+                .maximumBatchingWindowInSeconds(10));
+
+        Result result = doctor(wiring.args(wiring.poolId()));
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("WARN mapping.count  2 mappings consume the queue into " + wiring.provisioner())
+                .contains("MaximumBatchingWindowInSeconds=1,")
+                .contains("MaximumBatchingWindowInSeconds=10,")
+                .contains("WARN mapping.qualifier")
+                .contains("WARN mapping.max-concurrency")
+                .contains("FAIL queue.visibility  VisibilityTimeout=181s, needs at least 190s (6 × Timeout 30s"
+                        + " + batching window 10s");
+    }
+
+    @Test
+    void run_whenAnotherFunctionConsumesTheQueue_failsOtherConsumer() {
+        Wiring wiring = wire(true);
+        String other = createFunction("thief-" + suffix(), 30);
+        lambda.createEventSourceMapping(r -> r.eventSourceArn(wiring.queueArn()).functionName(other));
+
+        Result result = doctor(wiring.args(wiring.poolId()));
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("FAIL mapping.other-consumer")
+                .contains("also consumes the queue into ")
+                .contains("OK   mapping.enabled");
+    }
+
+    // ---- table and SES ------------------------------------------------------------------------
+
+    @Test
+    void run_whenTableLacksTheStacksSettings_warnsForEach() {
+        Wiring wiring = wire(true);
+        String table = "plain-" + suffix();
+        dynamoDb.createTable(r -> r.tableName(table)
+                .billingMode(BillingMode.PROVISIONED)
+                .provisionedThroughput(p -> p.readCapacityUnits(1L).writeCapacityUnits(1L))
+                .keySchema(k -> k.attributeName("accountId").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("accountId").attributeType(ScalarAttributeType.S)));
+
+        Result result = doctor(replace(wiring.args(wiring.poolId()), "--table", table));
+
+        assertThat(result.code()).as(result.out()).isZero();
+        assertThat(result.out())
+                .contains("OK   table  " + table + " key accountId")
+                .contains("WARN table.billing  " + table + " has provisioned capacity")
+                .contains("WARN table.deletion-protection")
+                .contains("WARN table.sse")
+                .contains("WARN table.pitr");
+    }
+
+    @Test
+    void run_whenSenderIsNotVerified_failsBecauseEveryEmailWould() {
+        Wiring wiring = wire(true);
+        String unverified = "nobody-" + suffix() + "@unverified-" + suffix() + ".example";
+
+        Result result = doctor(replace(wiring.args(wiring.poolId()), "--sender", unverified));
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.out())
+                .contains("FAIL ses.sender  no verified SES identity for " + unverified)
+                .contains(unverified + ": not an identity")
+                .contains("every welcome email fails")
+                .contains("aws ses verify-domain-identity --domain unverified-");
+    }
+
+    @Test
+    void run_whenOnlyTheSendersDomainIsVerified_saysTheDomainIdentityIsUsed() {
+        Wiring wiring = wire(true);
+        String domain = "verified-" + suffix() + ".example";
+        ses.verifyDomainIdentity(r -> r.domain(domain));
+        String sender = "welcome@" + domain;
+
+        Result result = doctor(replace(wiring.args(wiring.poolId()), "--sender", sender));
+
+        assertThat(result.code()).as(result.out()).isZero();
+        assertThat(result.out())
+                .contains("OK   ses.sender  sends from " + sender + " use the verified domain identity " + domain
+                        + " (the role needs ses:SendEmail on identity/" + domain);
+    }
+
+    @Test
+    void senderIdentities_whenAddressIsOnASubdomain_listsAddressThenEachDomain() {
+        assertThat(WiringDoctor.senderIdentities("a@mail.example.com"))
+                .containsExactly("a@mail.example.com", "mail.example.com", "example.com");
+    }
+
+    // ---- the wiring as the stack builds it --------------------------------------------------------
 
     private record Wiring(
             String poolId,
             String poolArn,
-            String functionArn,
+            String triggerArn,
+            String triggerAliasArn,
             String statementId,
             String queueUrl,
+            String queueArn,
             String table,
             String sender,
             String provisioner) {
@@ -234,54 +561,109 @@ class DoctorCommandTest {
         }
     }
 
-    /** The deployed wiring as the stack builds it; {@code redrive} false leaves the queue without a DLQ. */
+    /**
+     * The deployed wiring as infra builds it: both functions with a published version and alias live, the pool
+     * wired to the trigger alias, the mapping on the provisioner alias; {@code redrive} false leaves out the DLQ.
+     */
     private static Wiring wire(boolean redrive) {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String trigger = lambda.createFunction(r -> r.functionName("trigger-" + suffix)
-                        .runtime(Runtime.JAVA21)
-                        .role(role)
-                        .handler("dev.provisioning.Trigger::handleRequest")
-                        .code(c -> c.zipFile(zip())))
-                .functionArn();
+        String suffix = suffix();
+        String trigger = createFunction("trigger-" + suffix, 4);
+        String triggerAlias = publishAlias(trigger);
         String provisioner = "provisioner-" + suffix;
-        lambda.createFunction(r -> r.functionName(provisioner)
-                .runtime(Runtime.JAVA21)
-                .role(role)
-                .timeout(30)
-                .handler("dev.provisioning.Provisioner::handleRequest")
-                .code(c -> c.zipFile(zip())));
-        UserPoolType pool = cognito.createUserPool(
-                        r -> r.poolName("pool-" + suffix).lambdaConfig(c -> c.postConfirmation(trigger)))
-                .userPool();
+        String provisionerAlias = publishAlias(createFunction(provisioner, 30));
+        UserPoolType pool = poolInvoking(triggerAlias);
         String statementId = "cognito-post-confirmation-" + pool.id();
         lambda.addPermission(r -> r.functionName(trigger)
+                .qualifier("live")
                 .statementId(statementId)
                 .action("lambda:InvokeFunction")
                 .principal("cognito-idp.amazonaws.com")
                 .sourceArn(pool.arn())
                 .sourceAccount(WiringDoctor.accountOf(pool.arn())));
-        String dlqArn = arnOf(sqs.createQueue(r -> r.queueName("dlq-" + suffix)).queueUrl());
-        Map<QueueAttributeName, String> attributes = new java.util.HashMap<>();
-        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, "180");
+        String dlqArn = arnOf(sqs.createQueue(r -> r.queueName("dlq-" + suffix)
+                        .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")))
+                .queueUrl());
+        Map<QueueAttributeName, String> attributes = new HashMap<>();
+        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(6 * 30 + 1));
+        attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "345600");
         if (redrive) {
             attributes.put(
                     QueueAttributeName.REDRIVE_POLICY,
-                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"10\"}");
+                    "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}");
         }
         String queueUrl = sqs.createQueue(r -> r.queueName("queue-" + suffix).attributes(attributes))
                 .queueUrl();
-        lambda.createEventSourceMapping(r -> r.eventSourceArn(arnOf(queueUrl))
-                .functionName(provisioner)
+        String queueArn = arnOf(queueUrl);
+        lambda.createEventSourceMapping(r -> r.eventSourceArn(queueArn)
+                .functionName(provisionerAlias)
+                .batchSize(10)
+                .maximumBatchingWindowInSeconds(1)
                 .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
                 .scalingConfig(s -> s.maximumConcurrency(5)));
         String table = "accounts-" + suffix;
         dynamoDb.createTable(r -> r.tableName(table)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
+                .deletionProtectionEnabled(true)
+                .sseSpecification(s -> s.enabled(true))
                 .keySchema(k -> k.attributeName("accountId").keyType(KeyType.HASH))
                 .attributeDefinitions(a -> a.attributeName("accountId").attributeType(ScalarAttributeType.S)));
+        dynamoDb.updateContinuousBackups(
+                r -> r.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
         String sender = "no-reply-" + suffix + "@example.com";
         ses.verifyEmailIdentity(r -> r.emailAddress(sender));
-        return new Wiring(pool.id(), pool.arn(), trigger, statementId, queueUrl, table, sender, provisioner);
+        return new Wiring(
+                pool.id(),
+                pool.arn(),
+                trigger,
+                triggerAlias,
+                statementId,
+                queueUrl,
+                queueArn,
+                table,
+                sender,
+                provisioner);
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String createFunction(String name, int timeoutSeconds) {
+        return lambda.createFunction(r -> r.functionName(name)
+                        .runtime(Runtime.JAVA21)
+                        .role(role)
+                        .timeout(timeoutSeconds)
+                        .handler("dev.provisioning.Handler::handleRequest")
+                        .code(c -> c.zipFile(zip())))
+                .functionArn();
+    }
+
+    /** Publishes a version and points alias live at it, as infra does for SnapStart; returns the alias ARN. */
+    private static String publishAlias(String functionArn) {
+        String version = lambda.publishVersion(r -> r.functionName(functionArn)).version();
+        return lambda.createAlias(r -> r.functionName(functionArn).name("live").functionVersion(version))
+                .aliasArn();
+    }
+
+    private static UserPoolType poolInvoking(String function) {
+        return cognito.createUserPool(
+                        r -> r.poolName("pool-" + suffix()).lambdaConfig(c -> c.postConfirmation(function)))
+                .userPool();
+    }
+
+    private static void addPermission(Wiring wiring, String sid, String sourceArn, String sourceAccount) {
+        lambda.addPermission(r -> r.functionName(wiring.triggerArn())
+                .qualifier("live")
+                .statementId(sid)
+                .action("lambda:InvokeFunction")
+                .principal("cognito-idp.amazonaws.com")
+                .sourceArn(sourceArn)
+                .sourceAccount(sourceAccount));
+    }
+
+    private static String policyOf(Wiring wiring) {
+        return lambda.getPolicy(r -> r.functionName(wiring.triggerArn()).qualifier("live"))
+                .policy();
     }
 
     private static String arnOf(String queueUrl) {
@@ -305,6 +687,12 @@ class DoctorCommandTest {
     private static List<String> plus(List<String> args, String extra) {
         List<String> all = new ArrayList<>(args);
         all.add(extra);
+        return all;
+    }
+
+    private static List<String> replace(List<String> args, String option, String value) {
+        List<String> all = new ArrayList<>(args);
+        all.set(all.indexOf(option) + 1, value);
         return all;
     }
 

@@ -64,17 +64,18 @@ final class LocalStackEnvironment implements PipelineEnvironment {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStackEnvironment.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REGION = "us-east-1";
-    /** Shaped like Cognito's ids: {@code <region>_<9 characters>} and a 26-character app client id. */
-    private static final String POOL_ID = REGION + "_LsScenari";
-
+    /** The pool id's part after the region: Cognito's ids are {@code <region>_<9 characters>}. */
+    private static final String POOL_ID_SUFFIX = "_LsScenari";
+    /** Shaped like Cognito's 26-character app client ids. */
     private static final String CLIENT_ID = "1s0calstack2scenar1os3c1i0";
     /** Every service the pipeline and LocalStack's Lambda need (code in S3, role via STS, output in Logs). */
     private static final String[] SERVICES = {
         "sqs", "dynamodb", "ses", "lambda", "iam", "sts", "logs", "s3", "cloudwatch"
     };
-    /** The provisioner's timeout; the queue's visibility timeout is 6x, as AWS advises. */
+    /** The provisioner's timeout; the queue's visibility timeout is 6x it plus the batching window, as AWS advises. */
     private static final Duration PROVISIONER_TIMEOUT = Duration.ofSeconds(15);
+    /** The mapping's batching window: messages are in flight (invisible) while the poller fills a batch. */
+    private static final Duration BATCHING_WINDOW = Duration.ofSeconds(1);
 
     private record User(String sub, String email, String name) {}
 
@@ -84,6 +85,8 @@ final class LocalStackEnvironment implements PipelineEnvironment {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private LocalStackContainer container;
+    private String region;
+    private String poolId;
     private URI endpoint;
     private SqsClient sqs;
     private DynamoDbClient dynamoDb;
@@ -118,13 +121,15 @@ final class LocalStackEnvironment implements PipelineEnvironment {
         settings.optional("LOCALSTACK_AUTH_TOKEN")
                 .ifPresent(token -> container.withEnv("LOCALSTACK_AUTH_TOKEN", token));
         log.info("Starting {} through Testcontainers", image.asCanonicalNameString());
-        container.start();
+        // Registered first: a start that fails after creating the container (a timeout, a crashed
+        // service) must still stop it; stop() on a container that never started does nothing.
         started.add(container::stop);
+        container.start();
         endpoint = container.getEndpoint();
+        region = container.getRegion();
+        poolId = region + POOL_ID_SUFFIX;
 
-        Map<String, String> env = Map.of(
-                "AWS_REGION", container.getRegion(),
-                "AWS_ENDPOINT_URL", endpoint.toString());
+        Map<String, String> env = Map.of("AWS_REGION", region, "AWS_ENDPOINT_URL", endpoint.toString());
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(container.getAccessKey(), container.getSecretKey()));
         // Generous bounds: CreateFunction uploads a jar, and an Invoke may include a cold container start.
@@ -150,7 +155,9 @@ final class LocalStackEnvironment implements PipelineEnvironment {
                 sqs,
                 dynamoDb,
                 ses,
-                PipelineResources.Spec.defaults().withVisibilityTimeout(PROVISIONER_TIMEOUT.multipliedBy(6)));
+                PipelineResources.Spec.defaults()
+                        .withVisibilityTimeout(
+                                PROVISIONER_TIMEOUT.multipliedBy(6).plus(BATCHING_WINDOW)));
 
         // No AWS_ENDPOINT_URL here: LocalStack sets it in every Lambda container to its own address
         // as the container sees it (unless LAMBDA_DISABLE_AWS_ENDPOINT_URL), and the functions'
@@ -174,6 +181,8 @@ final class LocalStackEnvironment implements PipelineEnvironment {
                         "DLQ_URL", resources.deadLetterQueueUrl(),
                         "TABLE_NAME", resources.tableName(),
                         "SENDER_ADDRESS", resources.senderAddress(),
+                        // The provisioner dead-letters itself on the queue's last receive, so it must know it.
+                        "MAX_RECEIVE_COUNT", Integer.toString(resources.maxReceiveCount()),
                         "BACKOFF_BASE_SECONDS", "1",
                         "BACKOFF_CAP_SECONDS", "5"));
         for (String function : List.of(LocalPipeline.TRIGGER_FUNCTION, LocalPipeline.PROVISIONER_FUNCTION)) {
@@ -183,7 +192,7 @@ final class LocalStackEnvironment implements PipelineEnvironment {
         String mappingId = lambda.createEventSourceMapping(b -> b.functionName(LocalPipeline.PROVISIONER_FUNCTION)
                         .eventSourceArn(resources.queueArn())
                         .batchSize(10)
-                        .maximumBatchingWindowInSeconds(1)
+                        .maximumBatchingWindowInSeconds((int) BATCHING_WINDOW.toSeconds())
                         .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
                         .scalingConfig(s -> s.maximumConcurrency(2)))
                 .uuid();
@@ -281,11 +290,11 @@ final class LocalStackEnvironment implements PipelineEnvironment {
     }
 
     /** The PostConfirmation event as Cognito sends it for a pool whose users sign in with their email. */
-    private static byte[] postConfirmationEvent(String triggerSource, User user) {
+    private byte[] postConfirmationEvent(String triggerSource, User user) {
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "1");
-        event.put("region", REGION);
-        event.put("userPoolId", POOL_ID);
+        event.put("region", region);
+        event.put("userPoolId", poolId);
         event.put("userName", user.sub());
         ObjectNode caller = event.putObject("callerContext");
         caller.put("awsSdkVersion", "aws-sdk-unknown-unknown");
@@ -416,12 +425,12 @@ final class LocalStackEnvironment implements PipelineEnvironment {
 
     @Override
     public String poolId() {
-        return POOL_ID;
+        return poolId;
     }
 
     @Override
     public String region() {
-        return REGION;
+        return region;
     }
 
     @Override
