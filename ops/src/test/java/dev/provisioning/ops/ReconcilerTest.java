@@ -239,6 +239,37 @@ class ReconcilerTest {
     }
 
     @Test
+    void run_whenQueueRefusesEverySend_stopsPrintsTheCountsAndExitsThree() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = OpsCli.create(settings)
+                .run(
+                        List.of(
+                                "reconcile",
+                                "--pool",
+                                poolId,
+                                "--table",
+                                table,
+                                "--queue-url",
+                                newQueue() + "-missing",
+                                "--rate",
+                                "1000"),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(3);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("enqueued=0")
+                .contains("failed=10")
+                .contains("complete=false");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("10 sends in a row failed")
+                .contains("page 1:")
+                .doesNotContain("@example.com");
+    }
+
+    @Test
     void parse_whenRateIsGiven_usesItAndRejectsNonsense() {
         Settings env = Settings.of(Map.of("USER_POOL_ID", "p", "TABLE_NAME", "t", "QUEUE_URL", "http://q"));
 
