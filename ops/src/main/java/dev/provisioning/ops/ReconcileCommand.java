@@ -36,18 +36,38 @@ public final class ReconcileCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
+        if (OpsCli.wantsHelp(args)) {
+            out.println("usage: ops reconcile " + summary());
+            out.println("  --rate caps the sends per second (default 20). With --dlq-url, users whose confirmation is");
+            out.println("  on the DLQ are left to dlq redrive; --dry-run peeks at the DLQ without hiding messages.");
+            out.print(OpsCli.EXIT_CODES);
+            return OpsCli.OK;
+        }
         Options options;
         try {
             options = Options.parse(args, settings);
         } catch (IllegalArgumentException | ConfigurationException e) {
             err.println("reconcile: " + e.getMessage());
-            err.println("usage: reconcile " + summary());
-            return 2;
+            err.println("usage: ops reconcile " + summary());
+            return OpsCli.USAGE;
         }
         try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
-            Set<String> deadLettered = options.deadLetterQueueUrl()
-                    .map(url -> new DeadLetterQueue(clients.sqs(), url, Clock.systemUTC()).subs())
-                    .orElse(Set.of());
+            Set<String> deadLettered = Set.of();
+            if (options.deadLetterQueueUrl().isPresent()) {
+                DeadLetterQueue dlq = new DeadLetterQueue(
+                        clients.sqs(), options.deadLetterQueueUrl().get(), Clock.systemUTC());
+                // A dry run changes nothing: it peeks with visibility 0, which may see only part of the DLQ.
+                DeadLetterQueue.Subs subs = dlq.subs(!options.dryRun(), err);
+                subs.coverage()
+                        .notes(dlq.hold())
+                        .forEach(note -> err.println("reconcile: dead-letter queue: " + note
+                                + (options.dryRun()
+                                        ? " (a dry run does not hide DLQ messages, so users on the unseen part count as"
+                                                + " would_enqueue)"
+                                        : "")));
+                deadLettered = subs.subs();
+            }
+            err.printf("reconcile: listing CONFIRMED users of %s%n", options.poolId());
             Reconciler.Result result = new Reconciler(
                             clients.cognito(), clients.dynamoDb(), clients.sqs(), Clock.systemUTC())
                     .reconcile(
@@ -59,10 +79,17 @@ public final class ReconcileCommand implements Command {
                             options.perSecond(),
                             err);
             out.println(result.line(options.dryRun()));
-            return 0;
+            if (result.error().isPresent()) {
+                err.println("reconcile: stopped early: " + result.error().get() + "; run again for the rest");
+                return OpsCli.FAILED;
+            }
+            return result.ok() ? OpsCli.OK : OpsCli.PROBLEM;
+        } catch (ConfigurationException e) {
+            err.println("reconcile: configuration: " + e.getMessage());
+            return OpsCli.USAGE;
         } catch (RuntimeException e) {
             err.println("reconcile: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return 1;
+            return OpsCli.FAILED;
         }
     }
 
@@ -92,7 +119,7 @@ public final class ReconcileCommand implements Command {
                     case "--table" -> table = value(option, rest);
                     case "--queue-url" -> queue = value(option, rest);
                     case "--dlq-url" -> dlq = value(option, rest);
-                    case "--cognito-endpoint" -> cognito = URI.create(value(option, rest));
+                    case "--cognito-endpoint" -> cognito = uri(option, value(option, rest));
                     case "--dry-run" -> dryRun = true;
                     case "--rate" -> rate = rate(value(option, rest));
                     default -> throw new IllegalArgumentException("unknown option " + option);
@@ -106,10 +133,22 @@ public final class ReconcileCommand implements Command {
                     pool, table, queue, Optional.ofNullable(dlq), Optional.ofNullable(cognito), dryRun, rate);
         }
 
+        private static URI uri(String option, String value) {
+            try {
+                URI uri = new URI(value);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException(option + " must be an absolute URL, got " + value);
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException(option + " is not a URL: " + value);
+            }
+        }
+
         private static double rate(String value) {
             try {
                 double parsed = Double.parseDouble(value);
-                if (!(parsed > 0)) {
+                if (!(parsed > 0) || Double.isInfinite(parsed)) {
                     throw new IllegalArgumentException("--rate must be positive, got " + value);
                 }
                 return parsed;

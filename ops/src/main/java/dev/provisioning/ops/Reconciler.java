@@ -5,14 +5,23 @@ import dev.provisioning.common.UserConfirmedCodec;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserStatusType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,24 +35,52 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * fail-open enqueue, an outage): every CONFIRMED user of the pool without an account item, and
  * without a dead-lettered message that already says why, is enqueued again with the key a trigger
  * would have used ({@code userPoolId#sub}), so a user provisioned meanwhile is not provisioned
- * twice. Sends are paced; a dry run only counts.
+ * twice. The clients belong to the caller. Sends are paced; a dry run only counts.
+ *
+ * <p>Only CONFIRMED users: PostConfirmation never fires for federated ({@code EXTERNAL_PROVIDER})
+ * users, so the pipeline never owed them an account. The pool is read one ListUsers page at a time
+ * and each page is settled before the next is read, so a run that stops part-way has counts.
  */
 public final class Reconciler {
 
-    /** How a run went. */
-    public record Result(int confirmed, int withAccount, int deadLettered, int enqueued) {
+    static final String CONFIRMED_FILTER = "cognito:user_status = \"CONFIRMED\"";
+    static final int BATCH_GET_ATTEMPTS = 8;
+    // A queue that refuses this many sends in a row refuses the rest too; stop and report.
+    private static final int MAX_FAILURES_IN_A_ROW = 10;
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(50);
+    private static final Duration BACKOFF_CAP = Duration.ofSeconds(2);
+
+    /**
+     * How a run went.
+     *
+     * @param failed users whose send failed (not enqueued; run again)
+     * @param error why the run stopped before the end of the pool, if it did
+     */
+    public record Result(
+            int confirmed, int withAccount, int deadLettered, int enqueued, int failed, Optional<String> error) {
 
         public String line(boolean dryRun) {
             return String.format(
-                    java.util.Locale.ROOT,
-                    "reconcile%s confirmed=%d with_account=%d dead_lettered=%d %s=%d",
+                    Locale.ROOT,
+                    "reconcile%s confirmed=%d with_account=%d dead_lettered=%d %s=%d failed=%d complete=%s",
                     dryRun ? " (dry run)" : "",
                     confirmed,
                     withAccount,
                     deadLettered,
                     dryRun ? "would_enqueue" : "enqueued",
-                    enqueued);
+                    enqueued,
+                    failed,
+                    error.isEmpty());
         }
+
+        public boolean ok() {
+            return failed == 0 && error.isEmpty();
+        }
+    }
+
+    /** Waits; a seam so tests check pacing and backoff without waiting. */
+    interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
     }
 
     private final CognitoIdentityProviderClient cognito;
@@ -51,18 +88,33 @@ public final class Reconciler {
     private final SqsClient sqs;
     private final UserConfirmedCodec codec = UserConfirmedCodec.create();
     private final Clock clock;
+    private final Sleeper sleeper;
+    private final LongSupplier nanoTime;
 
     public Reconciler(CognitoIdentityProviderClient cognito, DynamoDbClient dynamoDb, SqsClient sqs, Clock clock) {
+        this(cognito, dynamoDb, sqs, clock, Thread::sleep, System::nanoTime);
+    }
+
+    Reconciler(
+            CognitoIdentityProviderClient cognito,
+            DynamoDbClient dynamoDb,
+            SqsClient sqs,
+            Clock clock,
+            Sleeper sleeper,
+            LongSupplier nanoTime) {
         this.cognito = cognito;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.clock = clock;
+        this.sleeper = sleeper;
+        this.nanoTime = nanoTime;
     }
 
     /**
      * @param deadLetteredSubs subs whose confirmation is on the dead-letter queue (left alone: the
      *     DLQ message says why, and a redrive is the way back)
-     * @param perSecond the most messages to send per second
+     * @param perSecond the most messages to send per second; 0 for no limit
+     * @param progress where a line per ListUsers page goes (stderr)
      */
     public Result reconcile(
             String poolId,
@@ -72,49 +124,152 @@ public final class Reconciler {
             boolean dryRun,
             double perSecond,
             PrintStream progress) {
-        List<UserType> confirmed = new ArrayList<>();
-        cognito.listUsersPaginator(b -> b.userPoolId(poolId)).users().forEach(user -> {
-            if (user.userStatus() == UserStatusType.CONFIRMED
-                    || user.userStatus() == UserStatusType.EXTERNAL_PROVIDER) {
-                confirmed.add(user);
-            }
-        });
-        progress.printf("reconcile: %d confirmed users in %s%n", confirmed.size(), poolId);
-        int withAccount = 0;
-        int deadLettered = 0;
-        int enqueued = 0;
-        long pauseNanos = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
-        for (int start = 0; start < confirmed.size(); start += 100) {
-            List<UserType> chunk = confirmed.subList(start, Math.min(start + 100, confirmed.size()));
-            Set<String> existing = existingAccounts(tableName, poolId, chunk);
-            for (UserType user : chunk) {
+        Run run = new Run(poolId, tableName, queueUrl, deadLetteredSubs, dryRun, new Pacer(perSecond), progress);
+        try {
+            run.all();
+        } catch (SdkException | IllegalStateException e) {
+            run.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        return new Result(
+                run.confirmed,
+                run.withAccount,
+                run.deadLettered,
+                run.enqueued,
+                run.failed,
+                Optional.ofNullable(run.error));
+    }
+
+    /** One reconcile run: its inputs and counters. */
+    private final class Run {
+        private final String poolId;
+        private final String tableName;
+        private final String queueUrl;
+        private final Set<String> deadLetteredSubs;
+        private final boolean dryRun;
+        private final Pacer pacer;
+        private final PrintStream progress;
+        private int listed;
+        private int confirmed;
+        private int withAccount;
+        private int deadLettered;
+        private int enqueued;
+        private int failed;
+        private int failedInARow;
+        private String error;
+
+        Run(
+                String poolId,
+                String tableName,
+                String queueUrl,
+                Set<String> deadLetteredSubs,
+                boolean dryRun,
+                Pacer pacer,
+                PrintStream progress) {
+            this.poolId = poolId;
+            this.tableName = tableName;
+            this.queueUrl = queueUrl;
+            this.deadLetteredSubs = deadLetteredSubs;
+            this.dryRun = dryRun;
+            this.pacer = pacer;
+            this.progress = progress;
+        }
+
+        void all() {
+            boolean filtered = true;
+            String token = null;
+            int page = 0;
+            do {
+                ListUsersResponse response;
+                try {
+                    response = page(token, filtered);
+                } catch (InvalidParameterException e) {
+                    if (!filtered || page > 0) {
+                        throw e;
+                    }
+                    // An emulator without status filters; the status check below keeps the result right.
+                    progress.println("reconcile: ListUsers rejected the filter " + CONFIRMED_FILTER + " ("
+                            + e.getMessage() + "); listing every user and keeping the CONFIRMED ones");
+                    filtered = false;
+                    continue;
+                }
+                page++;
+                listed += response.users().size();
+                settle(response.users().stream()
+                        // Also when filtered: an emulator may ignore a filter it does not know.
+                        .filter(user -> user.userStatus() == UserStatusType.CONFIRMED)
+                        .filter(user -> attribute(user, "sub") != null)
+                        .toList());
+                progress.printf(
+                        Locale.ROOT,
+                        "  page %d: listed %d, confirmed %d: with account %d, dead-lettered %d, %s %d, failed %d%n",
+                        page,
+                        listed,
+                        confirmed,
+                        withAccount,
+                        deadLettered,
+                        dryRun ? "would enqueue" : "enqueued",
+                        enqueued,
+                        failed);
+                token = response.paginationToken();
+            } while (token != null && !token.isEmpty() && error == null);
+        }
+
+        private ListUsersResponse page(String token, boolean filtered) {
+            return cognito.listUsers(b -> {
+                b.userPoolId(poolId).limit(60).paginationToken(token);
+                if (filtered) {
+                    b.filter(CONFIRMED_FILTER);
+                }
+            });
+        }
+
+        private void settle(List<UserType> users) {
+            confirmed += users.size();
+            Set<String> existing = existingAccounts(tableName, poolId, users);
+            for (UserType user : users) {
                 String sub = attribute(user, "sub");
                 if (existing.contains(UserConfirmed.idempotencyKey(poolId, sub))) {
                     withAccount++;
                 } else if (deadLetteredSubs.contains(sub)) {
                     deadLettered++;
-                } else {
-                    if (!dryRun) {
-                        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(codec.encode(message(poolId, user))));
-                        pace(pauseNanos);
-                    }
+                } else if (dryRun) {
                     enqueued++;
+                } else if (error == null) {
+                    send(user, sub);
                 }
             }
-            progress.printf(
-                    "  checked %d/%d, %s %d%n",
-                    start + chunk.size(), confirmed.size(), dryRun ? "would enqueue" : "enqueued", enqueued);
         }
-        return new Result(confirmed.size(), withAccount, deadLettered, enqueued);
+
+        private void send(UserType user, String sub) {
+            pacer.acquire();
+            try {
+                sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(codec.encode(message(poolId, user))));
+                enqueued++;
+                failedInARow = 0;
+            } catch (SdkException e) {
+                failed++;
+                failedInARow++;
+                progress.printf(
+                        "reconcile: sub %s: send failed: %s: %s%n",
+                        sub, e.getClass().getSimpleName(), e.getMessage());
+                if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
+                    error = failedInARow + " sends in a row failed, stopped; last: "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+            }
+        }
     }
 
     private Set<String> existingAccounts(String tableName, String poolId, List<UserType> users) {
+        Set<String> found = new HashSet<>();
+        if (users.isEmpty()) {
+            return found;
+        }
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (UserType user : users) {
             keys.add(Map.of(
                     "accountId", AttributeValue.fromS(UserConfirmed.idempotencyKey(poolId, attribute(user, "sub")))));
         }
-        Set<String> found = new java.util.HashSet<>();
         Map<String, KeysAndAttributes> request = new HashMap<>();
         request.put(
                 tableName,
@@ -123,15 +278,65 @@ public final class Reconciler {
                         .projectionExpression("accountId")
                         .consistentRead(true)
                         .build());
-        while (!request.isEmpty()) {
+        for (int attempt = 1; ; attempt++) {
             Map<String, KeysAndAttributes> pending = request;
             BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(pending));
             response.responses()
                     .getOrDefault(tableName, List.of())
                     .forEach(item -> found.add(item.get("accountId").s()));
-            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) {
+                return found;
+            }
+            request = response.unprocessedKeys();
+            if (attempt >= BATCH_GET_ATTEMPTS) {
+                int left =
+                        request.values().stream().mapToInt(k -> k.keys().size()).sum();
+                throw new IllegalStateException("BatchGetItem on " + tableName + " still left " + left
+                        + " keys unprocessed after " + attempt + " attempts (the table is throttling)");
+            }
+            // Unprocessed keys mean the table is throttling: back off (capped, with jitter), as AWS advises.
+            sleep(backoff(attempt));
         }
-        return found;
+    }
+
+    /** Full jitter: a random wait up to base × 2^(attempt-1), capped. */
+    static Duration backoff(int attempt) {
+        long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    /**
+     * Spaces sends {@code 1/perSecond} apart from the start of one send to the next, so a slow send
+     * does not also earn a full pause.
+     */
+    private final class Pacer {
+        private final long intervalNanos;
+        private long next = Long.MIN_VALUE;
+
+        Pacer(double perSecond) {
+            this.intervalNanos = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
+        }
+
+        void acquire() {
+            if (intervalNanos == 0) {
+                return;
+            }
+            long now = nanoTime.getAsLong();
+            long start = next == Long.MIN_VALUE ? now : Math.max(next, now);
+            if (start > now) {
+                sleep(Duration.ofNanos(start - now));
+            }
+            next = start + intervalNanos;
+        }
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reconciling", e);
+        }
     }
 
     private UserConfirmed message(String poolId, UserType user) {
@@ -148,10 +353,22 @@ public final class Reconciler {
                 "true".equalsIgnoreCase(attribute(user, "email_verified")),
                 name == null ? "" : name,
                 "Reconcile",
-                clock.instant(),
+                confirmedAt(user),
                 poolId.contains("_") ? poolId.substring(0, poolId.indexOf('_')) : null,
                 null,
                 Map.of());
+    }
+
+    /**
+     * When the user confirmed, as near as Cognito tells: its last modification (confirming is one;
+     * a later attribute change moves it later, so the provisioning latency metric can only
+     * under-state the delay), else its creation; never the reconcile time, which would hide the delay.
+     */
+    Instant confirmedAt(UserType user) {
+        if (user.userLastModifiedDate() != null) {
+            return user.userLastModifiedDate();
+        }
+        return user.userCreateDate() != null ? user.userCreateDate() : clock.instant();
     }
 
     private static String attribute(UserType user, String name) {
@@ -161,16 +378,5 @@ public final class Reconciler {
             }
         }
         return null;
-    }
-
-    private static void pace(long pauseNanos) {
-        if (pauseNanos > 0) {
-            try {
-                Thread.sleep(Duration.ofNanos(pauseNanos));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while reconciling", e);
-            }
-        }
     }
 }

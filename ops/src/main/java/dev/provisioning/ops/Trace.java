@@ -32,10 +32,14 @@ public record Trace(
         NOT_PROVISIONED,
         /** Account exists but the welcome email is not sent yet (pending, in flight or retrying). */
         EMAIL_PENDING,
-        /** Account exists and the email is sent (or the user has none). */
+        /** Account and email done, but the user service has not been synced (only with {@code --user-service}). */
+        USER_SERVICE_PENDING,
+        /** Account exists and the email is sent (or the user has none), and the user service synced if asked. */
         PROVISIONED,
         /** Neither Cognito nor the table knows this sub. */
-        UNKNOWN_USER
+        UNKNOWN_USER,
+        /** A lookup the verdict depends on failed or was not possible (see the notes): nothing can be said. */
+        INCOMPLETE
     }
 
     /** The user as Cognito sees it; no email address, a user name only when it is not one. */

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code trace --sub SUB [--pool POOL_ID] [--table T] [--dlq-url URL] [--cognito-endpoint URL] [--json]}:
- * the story of one user across the pipeline, from Cognito's status through the account record's
- * provisioning steps to a dead-lettered message, if any. Read-only: the DLQ is peeked, never
- * consumed. Exit code 0 when the user is fully provisioned, 1 when not, 2 on bad usage.
+ * {@code trace --sub SUB [--pool POOL_ID] ...}: the story of one user across the pipeline, from
+ * Cognito's status through the account record's provisioning steps to a dead-lettered message, if
+ * any. Read-only: the DLQ is peeked, never consumed. Exit code 0 when the user is fully
+ * provisioned, 1 when not, 2 on bad usage or configuration, 3 when a lookup failed and no verdict
+ * can be given ({@code INCOMPLETE}) or the command failed.
  */
 public final class TraceCommand implements Command {
 
@@ -33,19 +34,30 @@ public final class TraceCommand implements Command {
 
     @Override
     public String summary() {
-        return "--sub SUB [--pool POOL_ID] [--table T] [--dlq-url URL] [--cognito-endpoint URL] [--json]"
-                + "  the story of one user";
+        return "--sub SUB [--pool POOL_ID] [--table T] [--dlq-url URL] [--cognito-endpoint URL] [--user-service]"
+                + " [--scan-users] [--json]  the story of one user";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
+        if (OpsCli.wantsHelp(args)) {
+            out.println("usage: ops trace " + summary());
+            out.println(
+                    "  --user-service: the deployment posts to a user service (also when USER_SERVICE_URL is set),");
+            out.println("    so the user is provisioned only once userServiceState is SYNCED");
+            out.println("  --scan-users: when ListUsers filtered on sub finds nothing or fails, page through the pool");
+            out.println("  verdicts: PROVISIONED (exit 0); DEAD_LETTERED, NOT_PROVISIONED, EMAIL_PENDING,");
+            out.println("    USER_SERVICE_PENDING, UNKNOWN_USER (exit 1); INCOMPLETE, a lookup failed (exit 3)");
+            out.print(OpsCli.EXIT_CODES);
+            return OpsCli.OK;
+        }
         Options options;
         try {
             options = Options.parse(args, settings);
         } catch (IllegalArgumentException | ConfigurationException e) {
             err.println("trace: " + e.getMessage());
-            err.println("usage: trace " + summary());
-            return 2;
+            err.println("usage: ops trace " + summary());
+            return OpsCli.USAGE;
         }
         try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
             Trace trace = new UserTracer(clients.cognito(), clients.dynamoDb(), clients.sqs()).trace(options);
@@ -54,11 +66,22 @@ public final class TraceCommand implements Command {
             } else {
                 trace.print(out);
             }
-            return trace.verdict() == Trace.Verdict.PROVISIONED ? 0 : 1;
+            return exitCode(trace.verdict());
+        } catch (ConfigurationException e) {
+            err.println("trace: configuration: " + e.getMessage());
+            return OpsCli.USAGE;
         } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
             err.println("trace: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return 1;
+            return OpsCli.FAILED;
         }
+    }
+
+    static int exitCode(Trace.Verdict verdict) {
+        return switch (verdict) {
+            case PROVISIONED -> OpsCli.OK;
+            case INCOMPLETE -> OpsCli.FAILED;
+            default -> OpsCli.PROBLEM;
+        };
     }
 
     /** The parsed arguments. */
@@ -68,6 +91,8 @@ public final class TraceCommand implements Command {
             Optional<String> table,
             Optional<String> deadLetterQueueUrl,
             Optional<URI> cognitoEndpoint,
+            boolean userService,
+            boolean scanUsers,
             boolean json) {
 
         static Options parse(List<String> args, Settings settings) {
@@ -76,12 +101,16 @@ public final class TraceCommand implements Command {
             String table = settings.optional("TABLE_NAME").orElse(null);
             String dlq = settings.optional("DLQ_URL").orElse(null);
             URI cognito = settings.optionalUri("COGNITO_ENDPOINT").orElse(null);
+            boolean userService = settings.optional("USER_SERVICE_URL").isPresent();
+            boolean scanUsers = false;
             boolean json = false;
             List<String> rest = new ArrayList<>(args);
             while (!rest.isEmpty()) {
                 String option = rest.remove(0);
                 switch (option) {
                     case "--json" -> json = true;
+                    case "--user-service" -> userService = true;
+                    case "--scan-users" -> scanUsers = true;
                     case "--sub" -> sub = value(option, rest);
                     case "--pool" -> pool = value(option, rest);
                     case "--table" -> table = value(option, rest);
@@ -99,6 +128,8 @@ public final class TraceCommand implements Command {
                     Optional.ofNullable(table),
                     Optional.ofNullable(dlq),
                     Optional.ofNullable(cognito),
+                    userService,
+                    scanUsers,
                     json);
         }
 

@@ -1,6 +1,10 @@
 package dev.provisioning.ops;
 
 import dev.provisioning.common.EmailAddresses;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +23,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** Looks one user up in Cognito, the accounts table and the DLQ; the clients belong to the caller. */
+/**
+ * Looks one user up in Cognito, the accounts table and the DLQ; the clients belong to the caller.
+ * A lookup that fails, or that stops at one of its limits, becomes a note, never a silent gap.
+ */
 final class UserTracer {
 
     /** The account record's fields that tell the provisioning story, in the order the steps happen. */
@@ -34,10 +41,17 @@ final class UserTracer {
             "emailLastError",
             "emailSentAt",
             "emailMessageId",
+            "userServiceState",
+            "userServiceSyncedAt",
             "updatedAt");
 
-    private static final int MAX_USER_PAGES = 20;
-    private static final int MAX_DLQ_ROUNDS = 20;
+    /** Pages of 60 users read by {@code --scan-users} in one pool before giving up (6,000 users). */
+    static final int MAX_USER_PAGES = 100;
+    /** DLQ messages looked at before giving up. */
+    static final int MAX_DLQ_MESSAGES = 1000;
+    // Long enough to read MAX_DLQ_MESSAGES (a scan stops at half of it), short enough not to matter.
+    private static final Duration DLQ_HOLD = Duration.ofSeconds(60);
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamoDb;
@@ -49,65 +63,93 @@ final class UserTracer {
         this.sqs = sqs;
     }
 
+    /** What could not be known, so that the verdict does not claim it. */
+    record Gaps(boolean account, boolean cognito) {
+        static final Gaps NONE = new Gaps(false, false);
+    }
+
     Trace trace(TraceCommand.Options options) {
         List<String> notes = new ArrayList<>();
         String sub = options.sub();
         Map<String, AttributeValue> item = null;
+        boolean accountGap = false;
         if (options.table().isPresent()) {
-            item = account(options.table().get(), sub, options.poolId().orElse(null), notes);
+            try {
+                item = account(options.table().get(), sub, options.poolId().orElse(null), notes);
+            } catch (SdkException e) {
+                accountGap = true;
+                notes.add("account record not read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
         } else {
+            accountGap = true;
             notes.add("no --table (or TABLE_NAME): account record not looked up");
         }
-        String pool = options.poolId()
+        String knownPool = options.poolId()
                 .orElse(
                         item != null && item.containsKey("userPoolId")
                                 ? item.get("userPoolId").s()
                                 : null);
+        String pool = knownPool;
         Trace.CognitoUser user = null;
+        boolean cognitoGap = false;
         try {
-            FoundUser found = pool != null
-                    ? findInPool(pool, sub).map(u -> new FoundUser(pool, u)).orElse(null)
-                    : findAnywhere(sub);
+            FoundUser found = knownPool != null
+                    ? findInPool(knownPool, sub, options.scanUsers(), notes)
+                            .map(u -> new FoundUser(knownPool, u))
+                            .orElse(null)
+                    : findAnywhere(sub, options.scanUsers(), notes);
             if (found != null) {
                 user = describe(found.user());
-                if (pool == null) {
-                    return finish(sub, found.poolId(), user, item, options, notes);
-                }
+                pool = found.poolId();
             }
         } catch (SdkException e) {
+            cognitoGap = true;
             notes.add("Cognito not reachable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return finish(sub, pool, user, item, options, notes);
-    }
-
-    private Trace finish(
-            String sub,
-            String pool,
-            Trace.CognitoUser user,
-            Map<String, AttributeValue> item,
-            TraceCommand.Options options,
-            List<String> notes) {
         List<Trace.DeadLetter> deadLetters = List.of();
         if (options.deadLetterQueueUrl().isPresent()) {
-            deadLetters = peekDeadLetters(options.deadLetterQueueUrl().get(), sub);
+            deadLetters = peekDeadLetters(options.deadLetterQueueUrl().get(), sub, notes);
         } else {
             notes.add("no --dlq-url (or DLQ_URL): dead-letter queue not looked at");
         }
         Map<String, String> account = item == null ? null : steps(item);
-        return new Trace(sub, pool, user, account, deadLetters, verdict(user, account, deadLetters), notes);
+        Trace.Verdict verdict =
+                verdict(user, account, deadLetters, options.userService(), new Gaps(accountGap, cognitoGap));
+        return new Trace(sub, pool, user, account, deadLetters, verdict, notes);
     }
 
     static Trace.Verdict verdict(Trace.CognitoUser user, Map<String, String> account, List<Trace.DeadLetter> dlq) {
+        return verdict(user, account, dlq, false, Gaps.NONE);
+    }
+
+    /**
+     * @param userService true when the deployment posts to a user service, so the account is only
+     *     done once {@code userServiceState} is {@code SYNCED}
+     */
+    static Trace.Verdict verdict(
+            Trace.CognitoUser user,
+            Map<String, String> account,
+            List<Trace.DeadLetter> dlq,
+            boolean userService,
+            Gaps gaps) {
         if (!dlq.isEmpty()) {
             return Trace.Verdict.DEAD_LETTERED;
         }
         if (account == null) {
+            if (gaps.account() || (user == null && gaps.cognito())) {
+                return Trace.Verdict.INCOMPLETE;
+            }
             return user == null ? Trace.Verdict.UNKNOWN_USER : Trace.Verdict.NOT_PROVISIONED;
         }
         String email = account.getOrDefault("emailState", "PENDING");
-        return email.equals("SENT") || email.equals("NOT_APPLICABLE")
-                ? Trace.Verdict.PROVISIONED
-                : Trace.Verdict.EMAIL_PENDING;
+        if (!email.equals("SENT") && !email.equals("NOT_APPLICABLE")) {
+            return Trace.Verdict.EMAIL_PENDING;
+        }
+        // The provisioner syncs after the email, and writes userServiceState only once it succeeded.
+        if (userService && !"SYNCED".equals(account.get("userServiceState"))) {
+            return Trace.Verdict.USER_SERVICE_PENDING;
+        }
+        return Trace.Verdict.PROVISIONED;
     }
 
     private Map<String, AttributeValue> account(String table, String sub, String pool, List<String> notes) {
@@ -151,17 +193,30 @@ final class UserTracer {
         return steps;
     }
 
-    private Optional<UserType> findInPool(String pool, String sub) {
+    /**
+     * ListUsers filtered on {@code sub}; a page-by-page search only when asked ({@code --scan-users}):
+     * on a large pool it costs a call per 60 users.
+     */
+    private Optional<UserType> findInPool(String pool, String sub, boolean scan, List<String> notes) {
+        String filterFailure;
         try {
             ListUsersResponse filtered =
                     cognito.listUsers(b -> b.userPoolId(pool).filter("sub = \"" + sub.replace("\"", "") + "\""));
             Optional<UserType> match =
                     filtered.users().stream().filter(u -> sub.equals(subOf(u))).findFirst();
-            if (match.isPresent()) {
+            if (match.isPresent() || !scan) {
                 return match;
             }
+            filterFailure = null;
         } catch (SdkException e) {
-            // Some emulators do not filter on sub; look through the pages instead.
+            // Some emulators cannot filter on sub.
+            if (!scan) {
+                notes.add("ListUsers filtered on sub failed in " + pool + " ("
+                        + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "); --scan-users searches the pool page by page");
+                return Optional.empty();
+            }
+            filterFailure = e.getClass().getSimpleName();
         }
         String token = null;
         for (int page = 0; page < MAX_USER_PAGES; page++) {
@@ -175,17 +230,23 @@ final class UserTracer {
             }
             token = response.paginationToken();
         }
+        notes.add("--scan-users stopped after " + MAX_USER_PAGES + " pages (" + MAX_USER_PAGES * 60 + " users) of "
+                + pool + (filterFailure == null ? "" : ", after the sub filter failed (" + filterFailure + ")")
+                + ": the user may be further on");
         return Optional.empty();
     }
 
-    private FoundUser findAnywhere(String sub) {
+    private FoundUser findAnywhere(String sub, boolean scan, List<String> notes) {
+        int searched = 0;
         for (UserPoolDescriptionType pool :
-                cognito.listUserPools(b -> b.maxResults(60)).userPools()) {
-            Optional<UserType> user = findInPool(pool.id(), sub);
+                cognito.listUserPoolsPaginator(b -> b.maxResults(60)).userPools()) {
+            searched++;
+            Optional<UserType> user = findInPool(pool.id(), sub, scan, notes);
             if (user.isPresent()) {
                 return new FoundUser(pool.id(), user.get());
             }
         }
+        notes.add("no --pool and no account record naming one: searched all " + searched + " user pools");
         return null;
     }
 
@@ -209,39 +270,12 @@ final class UserTracer {
                 String.valueOf(user.userLastModifiedDate()));
     }
 
-    /**
-     * Receives every DLQ message under a short visibility timeout, keeps the ones about this user, and
-     * makes every received message visible again at once: a peek, nothing is consumed.
-     */
-    private List<Trace.DeadLetter> peekDeadLetters(String queueUrl, String sub) {
-        Map<String, Message> seen = new LinkedHashMap<>();
-        try {
-            for (int round = 0; round < MAX_DLQ_ROUNDS; round++) {
-                int wait = round == 0 ? 1 : 0;
-                List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                                .maxNumberOfMessages(10)
-                                .visibilityTimeout(30)
-                                .waitTimeSeconds(wait)
-                                .messageAttributeNames("All"))
-                        .messages();
-                int before = seen.size();
-                batch.forEach(m -> seen.putIfAbsent(m.messageId(), m));
-                if (batch.isEmpty() || seen.size() == before) {
-                    break;
-                }
-            }
-        } finally {
-            for (Message message : seen.values()) {
-                try {
-                    sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl)
-                            .receiptHandle(message.receiptHandle())
-                            .visibilityTimeout(0));
-                } catch (SdkException e) {
-                    // It becomes visible again after 30 s anyway.
-                }
-            }
-        }
-        return seen.values().stream()
+    /** A bounded read of the DLQ (see {@link DeadLetterQueue}): messages about this user, and notes on gaps. */
+    private List<Trace.DeadLetter> peekDeadLetters(String queueUrl, String sub, List<String> notes) {
+        DeadLetterQueue dlq = new DeadLetterQueue(sqs, queueUrl, Clock.systemUTC(), DLQ_HOLD);
+        DeadLetterQueue.Read read = dlq.read(true, MAX_DLQ_MESSAGES, QUIET);
+        read.coverage().notes(dlq.hold()).forEach(note -> notes.add("dead-letter queue: " + note));
+        return read.messages().stream()
                 .filter(m -> m.body() != null && m.body().contains(sub))
                 .map(m -> new Trace.DeadLetter(
                         m.messageId(),

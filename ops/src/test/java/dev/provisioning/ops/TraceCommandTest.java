@@ -78,6 +78,55 @@ class TraceCommandTest {
                 .isEqualTo(Trace.Verdict.PROVISIONED);
     }
 
+    @Test
+    void verdict_whenUserServiceIsExpected_waitsForTheSync() {
+        Trace.CognitoUser user = new Trace.CognitoUser("u", "CONFIRMED", true, "c", "m");
+        Map<String, String> sent = Map.of("emailState", "SENT");
+        Map<String, String> synced = Map.of("emailState", "SENT", "userServiceState", "SYNCED");
+
+        assertThat(UserTracer.verdict(user, sent, List.of(), true, UserTracer.Gaps.NONE))
+                .isEqualTo(Trace.Verdict.USER_SERVICE_PENDING);
+        assertThat(UserTracer.verdict(user, synced, List.of(), true, UserTracer.Gaps.NONE))
+                .isEqualTo(Trace.Verdict.PROVISIONED);
+        assertThat(UserTracer.verdict(user, sent, List.of(), false, UserTracer.Gaps.NONE))
+                .isEqualTo(Trace.Verdict.PROVISIONED);
+    }
+
+    @Test
+    void verdict_whenALookupFailed_isIncompleteRatherThanNotProvisioned() {
+        Trace.CognitoUser user = new Trace.CognitoUser("u", "CONFIRMED", true, "c", "m");
+
+        assertThat(UserTracer.verdict(user, null, List.of(), false, new UserTracer.Gaps(true, false)))
+                .isEqualTo(Trace.Verdict.INCOMPLETE);
+        assertThat(UserTracer.verdict(null, null, List.of(), false, new UserTracer.Gaps(false, true)))
+                .isEqualTo(Trace.Verdict.INCOMPLETE);
+        assertThat(UserTracer.verdict(
+                        null, Map.of("emailState", "SENT"), List.of(), false, new UserTracer.Gaps(false, true)))
+                .isEqualTo(Trace.Verdict.PROVISIONED);
+    }
+
+    @Test
+    void steps_whenUserServiceSynced_showsItAfterTheEmail() {
+        Map<String, String> steps = UserTracer.steps(Map.of(
+                "accountId", AttributeValue.fromS("p#s"),
+                "emailSentAt", AttributeValue.fromS("2026-03-01T12:00:01Z"),
+                "userServiceState", AttributeValue.fromS("SYNCED"),
+                "userServiceSyncedAt", AttributeValue.fromS("2026-03-01T12:00:02Z"),
+                "updatedAt", AttributeValue.fromS("2026-03-01T12:00:01Z")));
+
+        assertThat(steps.keySet())
+                .containsExactly("accountId", "emailSentAt", "userServiceState", "userServiceSyncedAt", "updatedAt");
+    }
+
+    @Test
+    void parse_whenUserServiceUrlIsSet_expectsTheSync() {
+        TraceCommand.Options options = TraceCommand.Options.parse(
+                List.of("--sub", "s"), Settings.of(Map.of("USER_SERVICE_URL", "https://users.example")));
+
+        assertThat(options.userService()).isTrue();
+        assertThat(options.scanUsers()).isFalse();
+    }
+
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }
