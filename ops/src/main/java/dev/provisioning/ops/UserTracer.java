@@ -38,6 +38,7 @@ final class UserTracer {
             "emailState",
             "emailClaimedAt",
             "emailAttempts",
+            "emailTakeovers",
             "emailLastError",
             "emailSentAt",
             "emailMessageId",

@@ -173,14 +173,14 @@ final class ProvisioningMetrics {
             return;
         }
         if (!budget.isPositive()) {
-            log.warn("Metrics of this invocation dropped: no time left to publish them");
+            log.warn("Metrics dropped: no time left in the invocation to publish them");
             return;
         }
         wait = budget.compareTo(publishTimeout) < 0 ? budget : publishTimeout;
         try {
             registry.close();
         } catch (RuntimeException e) {
-            log.warn("Metrics of this invocation dropped: {}", e.getClass().getSimpleName());
+            log.warn("Metrics dropped: {}", e.getClass().getSimpleName());
         }
     }
 
