@@ -3,7 +3,9 @@ package dev.provisioning.common;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -70,6 +72,23 @@ public final class EmailAddresses {
         } catch (IllegalArgumentException e) {
             return address;
         }
+    }
+
+    /**
+     * The SES identities that may verify {@code address}: the address, its domain and each parent
+     * domain of two or more labels ({@code a@mail.example.com}: the address, {@code mail.example.com},
+     * {@code example.com}). A public suffix such as {@code co.uk} may be listed too; nobody can verify
+     * it, so it grants nothing. Infra grants sending from each; doctor looks for the verified one.
+     */
+    public static List<String> senderIdentities(String address) {
+        List<String> identities = new ArrayList<>();
+        identities.add(address);
+        String domain = address.substring(address.lastIndexOf('@') + 1);
+        while (domain.indexOf('.') > 0) {
+            identities.add(domain);
+            domain = domain.substring(domain.indexOf('.') + 1);
+        }
+        return List.copyOf(identities);
     }
 
     /** A short, stable, non-reversible tag for an address, to correlate log lines without PII. */

@@ -46,4 +46,11 @@ class EmailAddressesTest {
         assertThat(EmailAddresses.withAsciiDomain("zoe@exämple.com")).isEqualTo("zoe@xn--exmple-cua.com");
         assertThat(EmailAddresses.withAsciiDomain("ada@example.com")).isEqualTo("ada@example.com");
     }
+
+    @Test
+    void senderIdentities_whenAddressIsOnASubdomain_listsAddressDomainAndParentDomains() {
+        assertThat(EmailAddresses.senderIdentities("no-reply@mail.example.co.uk"))
+                .containsExactly("no-reply@mail.example.co.uk", "mail.example.co.uk", "example.co.uk", "co.uk");
+        assertThat(EmailAddresses.senderIdentities("a@example.com")).containsExactly("a@example.com", "example.com");
+    }
 }

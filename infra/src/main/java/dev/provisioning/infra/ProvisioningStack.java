@@ -1,5 +1,6 @@
 package dev.provisioning.infra;
 
+import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.MetricNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,7 +150,7 @@ public final class ProvisioningStack extends Stack {
         // SES authorises a send against the identity that verifies the sender: the address itself, or (an existing
         // identity, senderIdentityExists) its domain or a parent domain. Grant all of them; ses:FromAddress below
         // still pins the exact address, so a domain identity does not widen what the provisioner may send as.
-        List<String> senderIdentityArns = senderIdentities(settings.senderAddress()).stream()
+        List<String> senderIdentityArns = EmailAddresses.senderIdentities(settings.senderAddress()).stream()
                 .map(identity -> formatArn(ArnComponents.builder()
                         .service("ses")
                         .resource("identity")
@@ -285,22 +286,6 @@ public final class ProvisioningStack extends Stack {
         addAlarms(settings);
         addDashboard();
         addOutputs(settings);
-    }
-
-    /**
-     * The SES identities that may verify {@code address}: the address, its domain and each parent domain of two or more
-     * labels ({@code a@mail.example.com}: the address, {@code mail.example.com}, {@code example.com}). A public suffix
-     * such as {@code co.uk} may be listed too; nobody can verify it, so its ARN grants nothing.
-     */
-    static List<String> senderIdentities(String address) {
-        List<String> identities = new ArrayList<>();
-        identities.add(address);
-        String domain = address.substring(address.lastIndexOf('@') + 1);
-        while (domain.indexOf('.') > 0) {
-            identities.add(domain);
-            domain = domain.substring(domain.indexOf('.') + 1);
-        }
-        return List.copyOf(identities);
     }
 
     private CfnPermission permitImportedPool(String userPoolId) {

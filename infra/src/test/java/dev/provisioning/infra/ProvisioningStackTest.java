@@ -191,13 +191,6 @@ class ProvisioningStackTest {
     }
 
     @Test
-    void senderIdentities_whenAddressIsOnASubdomain_listsAddressDomainAndParentDomains() {
-        assertThat(ProvisioningStack.senderIdentities("no-reply@mail.example.co.uk"))
-                .containsExactly("no-reply@mail.example.co.uk", "mail.example.co.uk", "example.co.uk", "co.uk");
-        assertThat(ProvisioningStack.senderIdentities("a@example.com")).containsExactly("a@example.com", "example.com");
-    }
-
-    @Test
     void allPolicies_whenSynthesized_haveNoWildcardActionsAndStarResourceOnlyForNamespacedPutMetricData() {
         List<Map<String, Object>> statements = fx.resourcesOfType("AWS::IAM::Policy").stream()
                 .flatMap(policy -> {

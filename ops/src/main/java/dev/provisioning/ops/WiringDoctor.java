@@ -3,6 +3,7 @@ package dev.provisioning.ops;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.EmailAddresses;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1031,7 +1032,7 @@ final class WiringDoctor {
             return;
         }
         String sender = target.sender().get();
-        List<String> identities = senderIdentities(sender);
+        List<String> identities = EmailAddresses.senderIdentities(sender);
         Map<String, IdentityVerificationAttributes> attributes;
         try {
             attributes = ses.getIdentityVerificationAttributes(r -> r.identities(identities))
@@ -1067,18 +1068,6 @@ final class WiringDoctor {
                             + " (then click the link), or verify the domain: aws ses verify-domain-identity --domain "
                             + domain));
         }
-    }
-
-    /** The SES identities that can verify an address: itself, its domain and each parent domain of 2+ labels. */
-    static List<String> senderIdentities(String address) {
-        List<String> identities = new ArrayList<>();
-        identities.add(address);
-        String domain = address.substring(address.lastIndexOf('@') + 1);
-        while (domain.indexOf('.') > 0) {
-            identities.add(domain);
-            domain = domain.substring(domain.indexOf('.') + 1);
-        }
-        return List.copyOf(identities);
     }
 
     private static Check couldNotCheck(String name, Exception e) {

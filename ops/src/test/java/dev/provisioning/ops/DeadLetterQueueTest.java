@@ -53,14 +53,7 @@ class DeadLetterQueueTest {
     @BeforeAll
     static void startMoto() throws Exception {
         moto = MotoTestServer.start();
-        Settings settings = Settings.of(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test"));
-        factory = AwsClientFactory.builder(settings.aws())
-                .credentials(OpsClients.credentials(settings))
-                .build();
+        factory = moto.clientFactory();
         sqs = factory.build(SqsClient.builder(), "SQS");
     }
 

@@ -55,14 +55,8 @@ class DoctorCommandTest {
     @BeforeAll
     static void startMoto() throws Exception {
         moto = MotoTestServer.start();
-        settings = Settings.of(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test"));
-        clients = AwsClientFactory.builder(settings.aws())
-                .credentials(OpsClients.credentials(settings))
-                .build();
+        settings = moto.settings();
+        clients = moto.clientFactory();
         cognito = clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
         lambda = clients.build(LambdaClient.builder(), "LAMBDA");
         sqs = clients.build(SqsClient.builder(), "SQS");
@@ -524,12 +518,6 @@ class DoctorCommandTest {
         assertThat(result.out())
                 .contains("OK   ses.sender  sends from " + sender + " use the verified domain identity " + domain
                         + " (the role needs ses:SendEmail on identity/" + domain);
-    }
-
-    @Test
-    void senderIdentities_whenAddressIsOnASubdomain_listsAddressThenEachDomain() {
-        assertThat(WiringDoctor.senderIdentities("a@mail.example.com"))
-                .containsExactly("a@mail.example.com", "mail.example.com", "example.com");
     }
 
     // ---- the wiring as the stack builds it --------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.provisioning.ops;
 
+import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.common.Settings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -8,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** {@code moto_server} as a child process on a free loopback port, for tests; close() stops it. */
@@ -45,6 +48,23 @@ final class MotoTestServer implements AutoCloseable {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    /** The environment of a process whose AWS clients all go to this moto. */
+    Settings settings() {
+        return Settings.of(Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL", endpoint.toString(),
+                "AWS_ACCESS_KEY_ID", "test",
+                "AWS_SECRET_ACCESS_KEY", "test"));
+    }
+
+    /** A client factory for {@link #settings()}; the caller closes it. */
+    AwsClientFactory clientFactory() {
+        Settings settings = settings();
+        return AwsClientFactory.builder(settings.aws())
+                .credentials(OpsClients.credentials(settings))
+                .build();
     }
 
     /** Creates an IAM role (moto's CreateFunction requires an existing one) and returns its ARN. */

@@ -69,14 +69,8 @@ class ReconcilerTest {
     @BeforeAll
     static void createPool() throws Exception {
         moto = MotoTestServer.start();
-        settings = Settings.of(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test"));
-        factory = AwsClientFactory.builder(settings.aws())
-                .credentials(OpsClients.credentials(settings))
-                .build();
+        settings = moto.settings();
+        factory = moto.clientFactory();
         cognito = factory.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
         dynamoDb = factory.build(DynamoDbClient.builder(), "DYNAMODB");
         sqs = factory.build(SqsClient.builder(), "SQS");

@@ -3,7 +3,6 @@ package dev.provisioning.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.AwsClientFactory;
-import dev.provisioning.common.Settings;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,14 +38,7 @@ class UserTracerTest {
     @BeforeAll
     static void startMoto() throws Exception {
         moto = MotoTestServer.start();
-        Settings settings = Settings.of(Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", moto.endpoint().toString(),
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test"));
-        factory = AwsClientFactory.builder(settings.aws())
-                .credentials(OpsClients.credentials(settings))
-                .build();
+        factory = moto.clientFactory();
         cognito = factory.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER");
         dynamoDb = factory.build(DynamoDbClient.builder(), "DYNAMODB");
         sqs = factory.build(SqsClient.builder(), "SQS");
