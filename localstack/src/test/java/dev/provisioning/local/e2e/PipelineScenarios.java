@@ -107,6 +107,48 @@ abstract class PipelineScenarios {
     }
 
     @Test
+    void queue_whenOneConfirmationArrivesThreeTimes_provisionsOnceAndEmailsOnce() {
+        // Cognito's retries of the trigger, a redelivery and a DLQ replay all look like this.
+        UserConfirmedCodec codec = UserConfirmedCodec.create();
+        String email = "thrice-" + UUID.randomUUID() + "@example.com";
+        UserConfirmed confirmation = message(email);
+        for (int i = 0; i < 3; i++) {
+            env.sqs().sendMessage(b -> b.queueUrl(env.queueUrl()).messageBody(codec.encode(confirmation)));
+        }
+
+        Await.until("the account of " + confirmation.sub(), timeout(), () -> account(confirmation.sub())
+                .isPresent());
+        Await.until("an empty queue", timeout(), () -> env.queueDepth() == 0);
+
+        assertThat(emailsTo(email)).hasSize(1);
+        Map<String, AttributeValue> item = account(confirmation.sub()).orElseThrow();
+        assertThat(item.get("emailState").s()).isEqualTo("SENT");
+        assertThat(item).doesNotContainKey("emailTakeovers");
+        assertThat(deadLettersFor(confirmation.sub())).isEmpty();
+    }
+
+    @Test
+    void queue_whenMessageIsPoison_deadLettersItOnItsFirstReceiveWithTheReason() {
+        String body = "{\"schemaVersion\":2,\"note\":\"from a future producer " + UUID.randomUUID() + "\"}";
+
+        env.sqs().sendMessage(b -> b.queueUrl(env.queueUrl()).messageBody(body));
+
+        Await.until("the poison message on the DLQ", timeout(), () -> deadLetters().stream()
+                .anyMatch(m -> m.body().equals(body)));
+        Message parked = deadLetters().stream()
+                .filter(m -> m.body().equals(body))
+                .findFirst()
+                .orElseThrow();
+        assertThat(parked.messageAttributes().get("failure.reason").stringValue())
+                .isEqualTo("UNSUPPORTED_SCHEMA_VERSION");
+        assertThat(parked.messageAttributes().get("failure.class").stringValue())
+                .isEqualTo("PERMANENT");
+        assertThat(parked.messageAttributes().get("source.receiveCount").stringValue())
+                .isEqualTo("1");
+        Await.until("an empty queue", timeout(), () -> env.queueDepth() == 0);
+    }
+
+    @Test
     void provisioner_whenBatchHasOneMalformedRecord_provisionsTheOthersAndDeadLettersIt() throws Exception {
         String queueUrl = env.sqs()
                 .createQueue(b -> b.queueName("batch-" + UUID.randomUUID()))
