@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *
  * <p>The budget is the invocation's remaining time minus a safety margin, capped. It bounds the
  * whole SDK call (the {@code apiCallTimeout}, which covers every attempt and every back-off
- * sleep of the client's standard retry strategy), and each attempt gets a third of it, so a
- * black-holed first attempt leaves room for a second.
+ * sleep of the client's standard retry strategy), and each attempt gets a third of it (at least
+ * 100 ms), so a black-holed first attempt leaves room for a second.
  */
 final class ConfirmationIngest {
 
@@ -103,10 +103,16 @@ final class ConfirmationIngest {
         return left.compareTo(config.enqueueTimeoutCap()) < 0 ? left : config.enqueueTimeoutCap();
     }
 
-    /** A third of the budget, so a hung first attempt leaves time for another; never under 100 ms. */
+    /**
+     * A third of the budget, so a hung first attempt leaves time for another, but at least 100 ms
+     * (an SQS round trip needs that much headroom); a budget under 100 ms is one attempt's whole budget.
+     */
     static Duration attemptTimeout(Duration budget) {
         Duration third = budget.dividedBy(3);
-        return third.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : third;
+        if (third.compareTo(MIN_ATTEMPT_TIMEOUT) >= 0) {
+            return third;
+        }
+        return budget.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : MIN_ATTEMPT_TIMEOUT;
     }
 
     private UserConfirmed toMessage(PostConfirmationEvent event, String sub) {

@@ -47,8 +47,14 @@ class ConfirmationIngestTest {
     }
 
     @Test
-    void attemptTimeout_whenBudgetSmall_isTheWholeBudget() {
-        assertThat(ConfirmationIngest.attemptTimeout(Duration.ofMillis(240))).isEqualTo(Duration.ofMillis(240));
+    void attemptTimeout_whenAThirdIsUnder100Ms_is100Ms() {
+        assertThat(ConfirmationIngest.attemptTimeout(Duration.ofMillis(240))).isEqualTo(Duration.ofMillis(100));
+        assertThat(ConfirmationIngest.attemptTimeout(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void attemptTimeout_whenBudgetUnder100Ms_isTheWholeBudget() {
+        assertThat(ConfirmationIngest.attemptTimeout(Duration.ofMillis(60))).isEqualTo(Duration.ofMillis(60));
     }
 
     @Test
