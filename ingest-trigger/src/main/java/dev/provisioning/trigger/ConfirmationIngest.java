@@ -50,19 +50,37 @@ final class ConfirmationIngest {
     }
 
     /**
-     * Handles one event.
+     * Handles one event. Under {@link EnqueueFailurePolicy#FAIL_OPEN} it never throws: any
+     * {@link RuntimeException} or {@link LinkageError} on the way to the queue (an SDK failure, the
+     * writer's {@code UncheckedIOException}, a class the minimized jar lacks) is reported and the
+     * sign-up proceeds. Errors that are neither (out of memory, stack overflow) are left to Lambda.
      *
      * @param event the raw event, exactly as Cognito sent it
      * @param remaining the time left in this invocation
      * @throws EnqueueFailedException only under {@link EnqueueFailurePolicy#FAIL_CLOSED}
      */
     Outcome handle(byte[] event, Duration remaining) {
-        PostConfirmationEvent confirmation;
+        PostConfirmationEvent confirmation = null;
+        Outcome outcome;
         try {
             confirmation = PostConfirmationEvent.parse(event);
+            outcome = process(confirmation, remaining);
         } catch (IOException e) {
             return failed(null, "event is not a JSON object", e);
+        } catch (EnqueueFailedException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            return failed(confirmation, "unexpected " + e.getClass().getSimpleName() + " on the enqueue path", e);
         }
+        if (outcome == Outcome.ENQUEUED) {
+            // Outside the try: the message is on the queue, so a failing metric must neither fail the
+            // sign-up nor be counted as a failed enqueue.
+            reporter.enqueued();
+        }
+        return outcome;
+    }
+
+    private Outcome process(PostConfirmationEvent confirmation, Duration remaining) {
         String source = confirmation.triggerSource();
         if (PostConfirmationEvent.CONFIRM_FORGOT_PASSWORD.equals(source)) {
             return Outcome.SKIPPED;
@@ -87,11 +105,10 @@ final class ConfirmationIngest {
                     .messageAttributes(ATTRIBUTES)
                     .overrideConfiguration(o -> o.apiCallTimeout(budget).apiCallAttemptTimeout(attemptTimeout(budget)))
                     .build());
-            reporter.enqueued();
-            return Outcome.ENQUEUED;
         } catch (SdkException e) {
             return failed(confirmation, "SendMessage failed within a budget of " + budget.toMillis() + " ms", e);
         }
+        return Outcome.ENQUEUED;
     }
 
     /** The enqueue budget: what is left minus the margin, never more than the configured cap. */
@@ -133,7 +150,7 @@ final class ConfirmationIngest {
                 event.clientMetadata());
     }
 
-    private Outcome failed(PostConfirmationEvent event, String why, Exception cause) {
+    private Outcome failed(PostConfirmationEvent event, String why, Throwable cause) {
         String pool = event == null ? null : event.userPoolId();
         String sub = event == null ? null : event.attribute("sub");
         if (config.failurePolicy() == EnqueueFailurePolicy.FAIL_CLOSED) {

@@ -31,20 +31,39 @@ final class EnqueueFailureReporter {
         this.metrics = EmbeddedMetrics.create(settings, System.out, clock);
     }
 
+    /** Never throws: reporting must not turn a fail-open enqueue into a failed sign-up. */
     void report(String userPoolId, String sub, String reason, Throwable cause) {
-        errorLog.accept("ERROR Enqueue failed, sign-up proceeds (fail-open) userPoolId=" + userPoolId + " sub=" + sub
-                + " reason=\"" + reason + "\" error=" + describe(cause));
-        metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUE_FAILED));
+        guarded(() -> errorLog.accept("ERROR Enqueue failed, sign-up proceeds (fail-open) userPoolId=" + userPoolId
+                + " sub=" + sub + " reason=\"" + reason + "\" error=" + describe(cause)));
+        guarded(() -> metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUE_FAILED)));
     }
 
-    /** Counts a successful enqueue, so the dashboard shows the trigger's throughput. */
+    /** Counts a successful enqueue, so the dashboard shows the trigger's throughput. Never throws. */
     void enqueued() {
-        metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUED));
+        guarded(() -> metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUED)));
     }
 
+    /** Never throws. */
     void ignored(String triggerSource, String userPoolId) {
-        errorLog.accept(
-                "WARN Ignored event with unexpected triggerSource=" + triggerSource + " userPoolId=" + userPoolId);
+        guarded(() -> errorLog.accept(
+                "WARN Ignored event with unexpected triggerSource=" + triggerSource + " userPoolId=" + userPoolId));
+    }
+
+    /**
+     * Runs one report; if it fails (a broken sink, a class missing from the minimized jar), says so
+     * once on stderr if even that works, and carries on: the event still goes back to Cognito.
+     */
+    private static void guarded(Runnable report) {
+        try {
+            report.run();
+        } catch (RuntimeException | LinkageError e) {
+            try {
+                System.err.println(
+                        "WARN Trigger report dropped: " + e.getClass().getName());
+            } catch (RuntimeException | LinkageError ignored) {
+                // Nothing left to report with.
+            }
+        }
     }
 
     /** The exception's type and message only: SDK messages name the endpoint, never the request body. */
