@@ -153,18 +153,25 @@ final class ConfirmationIngest {
     private Outcome failed(PostConfirmationEvent event, String why, Throwable cause) {
         String pool = event == null ? null : event.userPoolId();
         String sub = event == null ? null : event.attribute("sub");
+        // Either way the user is CONFIRMED; the log line and the metric are how an operator finds it.
+        reporter.report(config.failurePolicy(), pool, sub, why, cause);
         if (config.failurePolicy() == EnqueueFailurePolicy.FAIL_CLOSED) {
-            throw new EnqueueFailedException(
-                    "Could not enqueue confirmation of sub=" + sub + " in userPoolId=" + pool + ": " + why, cause);
+            // Cognito puts this message in the error its caller gets back ("PostConfirmation failed
+            // with error ..."): it names nothing. The pool, sub and reason are in the log line above.
+            throw new EnqueueFailedException(EnqueueFailedException.CLIENT_MESSAGE, cause);
         }
-        // Fail open: the user is CONFIRMED regardless; the log line and the metric are how reconcile finds it.
-        reporter.report(pool, sub, why, cause);
         return Outcome.ENQUEUE_FAILED;
     }
 
-    /** Raised under {@link EnqueueFailurePolicy#FAIL_CLOSED}, so Cognito reports the failure. */
+    /**
+     * Raised under {@link EnqueueFailurePolicy#FAIL_CLOSED}, so Cognito reports the failure. Its
+     * message reaches the signing-up client, so it is the same generic text for every failure.
+     */
     static final class EnqueueFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
+        /** The only message: no pool, sub, budget or cause text, which would reach the client. */
+        static final String CLIENT_MESSAGE = "Account setup could not be started";
 
         EnqueueFailedException(String message, Throwable cause) {
             super(message, cause);

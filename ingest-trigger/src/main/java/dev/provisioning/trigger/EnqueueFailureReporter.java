@@ -32,9 +32,12 @@ final class EnqueueFailureReporter {
     }
 
     /** Never throws: reporting must not turn a fail-open enqueue into a failed sign-up. */
-    void report(String userPoolId, String sub, String reason, Throwable cause) {
-        guarded(() -> errorLog.accept("ERROR Enqueue failed, sign-up proceeds (fail-open) userPoolId=" + userPoolId
-                + " sub=" + sub + " reason=\"" + reason + "\" error=" + describe(cause)));
+    void report(EnqueueFailurePolicy policy, String userPoolId, String sub, String reason, Throwable cause) {
+        String consequence = policy == EnqueueFailurePolicy.FAIL_CLOSED
+                ? "the trigger returns an error to Cognito (fail-closed)"
+                : "sign-up proceeds (fail-open)";
+        guarded(() -> errorLog.accept("ERROR Enqueue failed, " + consequence + " userPoolId=" + userPoolId + " sub="
+                + sub + " reason=\"" + reason + "\" error=" + describe(cause)));
         guarded(() -> metricSink.accept(emf(MetricNames.TRIGGER_ENQUEUE_FAILED)));
     }
 

@@ -133,8 +133,9 @@ class EnqueueDeadlineTest {
         assertThat(metrics).hasSize(1);
     }
 
+    /** Cognito shows a thrown error's message to the caller: it names nothing; the log line does. */
     @Test
-    void handleRequest_whenSqsIsDownAndFailClosed_throwsNamingPoolAndSub() throws Exception {
+    void handleRequest_whenSqsIsDownAndFailClosed_throwsAGenericMessageAndLogsPoolAndSub() throws Exception {
         ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
         byte[] event = Fixtures.event("confirm-sign-up.json");
 
@@ -142,13 +143,17 @@ class EnqueueDeadlineTest {
                         .handleRequest(
                                 new ByteArrayInputStream(event), new ByteArrayOutputStream(), new FakeContext(5000)))
                 .isInstanceOf(EnqueueFailedException.class)
-                .hasMessageContaining("sub=" + SUB)
-                .hasMessageContaining("userPoolId=" + POOL)
+                .hasMessage(EnqueueFailedException.CLIENT_MESSAGE)
+                .hasCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
                 .message()
-                .doesNotContain(EMAIL);
+                .doesNotContain(SUB, POOL, EMAIL, "budget");
         assertThat(attempts.get()).isBetween(2, TriggerRuntime.MAX_ATTEMPTS);
-        assertThat(errors).isEmpty();
-        assertThat(metrics).isEmpty();
+        assertThat(errors).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("ERROR Enqueue failed")
+                .contains("fail-closed", "userPoolId=" + POOL, "sub=" + SUB)
+                .doesNotContain(EMAIL));
+        assertThat(metrics).singleElement().satisfies(line -> assertThat(line)
+                .contains(MetricNames.TRIGGER_ENQUEUE_FAILED));
     }
 
     @Test
