@@ -39,10 +39,10 @@ final class ConfirmationIngest {
 
     private final SqsClient sqs;
     private final TriggerConfig config;
-    private final EnqueueFailureReporter reporter;
+    private final TriggerReporter reporter;
     private final Clock clock;
 
-    ConfirmationIngest(SqsClient sqs, TriggerConfig config, EnqueueFailureReporter reporter, Clock clock) {
+    ConfirmationIngest(SqsClient sqs, TriggerConfig config, TriggerReporter reporter, Clock clock) {
         this.sqs = sqs;
         this.config = config;
         this.reporter = reporter;
@@ -50,52 +50,67 @@ final class ConfirmationIngest {
     }
 
     /**
-     * Handles one event. Under {@link EnqueueFailurePolicy#FAIL_OPEN} it never throws: any
-     * {@link RuntimeException} or {@link LinkageError} on the way to the queue (an SDK failure, the
-     * writer's {@code UncheckedIOException}, a class the minimized jar lacks) is reported and the
-     * sign-up proceeds. Errors that are neither (out of memory, stack overflow) are left to Lambda.
+     * Handles one event and writes its one metrics line. Under {@link EnqueueFailurePolicy#FAIL_OPEN}
+     * it never throws: any {@link RuntimeException} or {@link LinkageError} on the way to the queue
+     * (an SDK failure, the writer's {@code UncheckedIOException}, a class the minimized jar lacks) is
+     * reported and the sign-up proceeds. Errors that are neither (out of memory, stack overflow) are
+     * left to Lambda.
      *
      * @param event the raw event, exactly as Cognito sent it
      * @param remaining the time left in this invocation
+     * @param requestId the Lambda request id, for the log and metric lines
      * @throws EnqueueFailedException only under {@link EnqueueFailurePolicy#FAIL_CLOSED}
      */
-    Outcome handle(byte[] event, Duration remaining) {
-        PostConfirmationEvent confirmation = null;
+    Outcome handle(byte[] event, Duration remaining, String requestId) {
+        long started = System.nanoTime();
+        Invocation invocation = new Invocation();
+        invocation.requestId = requestId;
         Outcome outcome;
         try {
-            confirmation = PostConfirmationEvent.parse(event);
-            outcome = process(confirmation, remaining);
-        } catch (IOException e) {
-            return failed(null, "event is not a JSON object", e);
-        } catch (EnqueueFailedException e) {
-            throw e;
+            outcome = process(event, remaining, invocation);
         } catch (RuntimeException | LinkageError e) {
-            return failed(confirmation, "unexpected " + e.getClass().getSimpleName() + " on the enqueue path", e);
+            outcome = invocation.failed("unexpected " + e.getClass().getSimpleName() + " on the enqueue path", e);
         }
-        if (outcome == Outcome.ENQUEUED) {
-            // Outside the try: the message is on the queue, so a failing metric must neither fail the
-            // sign-up nor be counted as a failed enqueue.
-            reporter.enqueued();
+        // Reports are guarded and outside the try: once the message is on the queue, a failing
+        // metric neither fails the sign-up nor counts as a failed enqueue.
+        String pool = invocation.poolId();
+        String sub = invocation.sub();
+        if (outcome == Outcome.ENQUEUE_FAILED) {
+            // Either policy: the user is CONFIRMED; this line and the metric are how an operator finds it.
+            reporter.enqueueFailed(config.failurePolicy(), requestId, pool, sub, invocation.reason, invocation.cause);
+        }
+        reporter.invocation(outcome, requestId, pool, sub, (System.nanoTime() - started) / 1e6);
+        if (outcome == Outcome.ENQUEUE_FAILED && config.failurePolicy() == EnqueueFailurePolicy.FAIL_CLOSED) {
+            // Cognito puts this message in the error its caller gets back ("PostConfirmation failed
+            // with error ..."): it names nothing. The pool, sub and reason are in the log line above.
+            throw new EnqueueFailedException(EnqueueFailedException.CLIENT_MESSAGE, invocation.cause);
         }
         return outcome;
     }
 
-    private Outcome process(PostConfirmationEvent confirmation, Duration remaining) {
+    private Outcome process(byte[] event, Duration remaining, Invocation invocation) {
+        PostConfirmationEvent confirmation;
+        try {
+            confirmation = PostConfirmationEvent.parse(event);
+        } catch (IOException e) {
+            return invocation.failed("event is not a JSON object", e);
+        }
+        invocation.event = confirmation;
         String source = confirmation.triggerSource();
         if (PostConfirmationEvent.CONFIRM_FORGOT_PASSWORD.equals(source)) {
             return Outcome.SKIPPED;
         }
         if (!PostConfirmationEvent.CONFIRM_SIGN_UP.equals(source)) {
-            reporter.ignored(source, confirmation.userPoolId());
+            reporter.ignored(invocation.requestId, source, confirmation.userPoolId());
             return Outcome.SKIPPED;
         }
         String sub = confirmation.attribute("sub");
         if (confirmation.userPoolId() == null || sub == null || sub.isBlank()) {
-            return failed(confirmation, "event lacks userPoolId or the sub attribute", null);
+            return invocation.failed("event lacks userPoolId or the sub attribute", null);
         }
         Duration budget = budget(remaining);
         if (budget.isZero()) {
-            return failed(confirmation, "no time left in the invocation to enqueue", null);
+            return invocation.failed("no time left in the invocation to enqueue", null);
         }
         String body = UserConfirmedWriter.write(toMessage(confirmation, sub));
         try {
@@ -106,7 +121,7 @@ final class ConfirmationIngest {
                     .overrideConfiguration(o -> o.apiCallTimeout(budget).apiCallAttemptTimeout(attemptTimeout(budget)))
                     .build());
         } catch (SdkException e) {
-            return failed(confirmation, "SendMessage failed within a budget of " + budget.toMillis() + " ms", e);
+            return invocation.failed("SendMessage failed within a budget of " + budget.toMillis() + " ms", e);
         }
         return Outcome.ENQUEUED;
     }
@@ -150,17 +165,26 @@ final class ConfirmationIngest {
                 event.clientMetadata());
     }
 
-    private Outcome failed(PostConfirmationEvent event, String why, Throwable cause) {
-        String pool = event == null ? null : event.userPoolId();
-        String sub = event == null ? null : event.attribute("sub");
-        // Either way the user is CONFIRMED; the log line and the metric are how an operator finds it.
-        reporter.report(config.failurePolicy(), pool, sub, why, cause);
-        if (config.failurePolicy() == EnqueueFailurePolicy.FAIL_CLOSED) {
-            // Cognito puts this message in the error its caller gets back ("PostConfirmation failed
-            // with error ..."): it names nothing. The pool, sub and reason are in the log line above.
-            throw new EnqueueFailedException(EnqueueFailedException.CLIENT_MESSAGE, cause);
+    /** What one invocation learnt on its way, for the reports. */
+    private static final class Invocation {
+        String requestId;
+        PostConfirmationEvent event;
+        String reason;
+        Throwable cause;
+
+        Outcome failed(String why, Throwable failure) {
+            this.reason = why;
+            this.cause = failure;
+            return Outcome.ENQUEUE_FAILED;
         }
-        return Outcome.ENQUEUE_FAILED;
+
+        String poolId() {
+            return event == null ? null : event.userPoolId();
+        }
+
+        String sub() {
+            return event == null ? null : event.attribute("sub");
+        }
     }
 
     /**

@@ -35,7 +35,7 @@ final class TriggerRuntime implements Resource {
     private final SqsClient sqs;
     private final ConfirmationIngest ingest;
 
-    TriggerRuntime(TriggerConfig config, SqsClient sqs, EnqueueFailureReporter reporter) {
+    TriggerRuntime(TriggerConfig config, SqsClient sqs, TriggerReporter reporter) {
         this.config = config;
         this.sqs = sqs;
         this.ingest = new ConfirmationIngest(sqs, config, reporter, Clock.systemUTC());
@@ -45,7 +45,7 @@ final class TriggerRuntime implements Resource {
     static TriggerRuntime fromEnvironment() {
         Settings settings = Settings.fromEnvironment();
         TriggerConfig config = TriggerConfig.from(settings);
-        EnqueueFailureReporter reporter = new EnqueueFailureReporter(
+        TriggerReporter reporter = new TriggerReporter(
                 System.err::println, System.out::println, MetricsSettings.from(settings), Clock.systemUTC());
         TriggerRuntime runtime =
                 new TriggerRuntime(config, sqsClient(config, lambdaCredentials(), List.of()), reporter);

@@ -2,6 +2,7 @@ package dev.provisioning.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.provisioning.common.MetricNames;
 import dev.provisioning.trigger.ConfirmationIngest.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,12 +16,13 @@ class ConfirmationIngestTest {
 
     private final RecordingSqsClient sqs = new RecordingSqsClient();
     private final List<String> logs = new ArrayList<>();
+    private final List<String> metrics = new ArrayList<>();
     private final ConfirmationIngest ingest = new ConfirmationIngest(
             sqs,
             PostConfirmationContractTest.config(EnqueueFailurePolicy.FAIL_OPEN),
-            new EnqueueFailureReporter(
+            new TriggerReporter(
                     logs::add,
-                    logs::add,
+                    metrics::add,
                     new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
                     Clock.systemUTC()),
             Clock.systemUTC());
@@ -59,11 +61,13 @@ class ConfirmationIngestTest {
 
     @Test
     void handle_whenEventIsNotJson_failsOpenWithoutSending() {
-        Outcome outcome = ingest.handle("not json".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+        Outcome outcome =
+                ingest.handle("not json".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5), "request-1");
 
         assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
         assertThat(sqs.sent).isEmpty();
-        assertThat(logs.get(0)).contains("not a JSON object");
+        assertThat(TriggerLines.field(logs.get(0), "reason")).isEqualTo("event is not a JSON object");
+        assertThat(TriggerLines.field(logs.get(0), "requestId")).isEqualTo("request-1");
     }
 
     @Test
@@ -72,11 +76,12 @@ class ConfirmationIngestTest {
                 {"triggerSource":"PostConfirmation_ConfirmSignUp","userPoolId":"us-east-1_X",
                  "request":{"userAttributes":{"email":"x@example.com","sub":7}},"response":{}}""".getBytes(StandardCharsets.UTF_8);
 
-        Outcome outcome = ingest.handle(event, Duration.ofSeconds(5));
+        Outcome outcome = ingest.handle(event, Duration.ofSeconds(5), "request-1");
 
         assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
         assertThat(sqs.sent).isEmpty();
-        assertThat(logs.get(0)).contains("userPoolId=us-east-1_X").doesNotContain("x@example.com");
+        assertThat(TriggerLines.field(logs.get(0), "poolId")).isEqualTo("us-east-1_X");
+        assertThat(logs.get(0)).doesNotContain("x@example.com");
     }
 
     @Test
@@ -85,12 +90,17 @@ class ConfirmationIngestTest {
                 {"triggerSource":"PreSignUp_SignUp","userPoolId":"us-east-1_X",
                  "request":{"userAttributes":{"sub":"s"}},"response":{}}""".getBytes(StandardCharsets.UTF_8);
 
-        Outcome outcome = ingest.handle(event, Duration.ofSeconds(5));
+        Outcome outcome = ingest.handle(event, Duration.ofSeconds(5), "request-1");
 
         assertThat(outcome).isEqualTo(Outcome.SKIPPED);
         assertThat(sqs.sent).isEmpty();
-        assertThat(logs)
-                .singleElement()
-                .satisfies(line -> assertThat(line).startsWith("WARN").contains("PreSignUp_SignUp"));
+        assertThat(logs).singleElement().satisfies(line -> {
+            assertThat(TriggerLines.field(line, "level")).isEqualTo("WARN");
+            assertThat(TriggerLines.field(line, "triggerSource")).isEqualTo("PreSignUp_SignUp");
+        });
+        assertThat(metrics).singleElement().satisfies(line -> assertThat(TriggerLines.parse(line)
+                        .get(MetricNames.TRIGGER_SKIPPED)
+                        .asInt())
+                .isEqualTo(1));
     }
 }

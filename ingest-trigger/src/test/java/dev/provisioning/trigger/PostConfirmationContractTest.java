@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
@@ -47,12 +48,13 @@ class PostConfirmationContractTest {
 
     private final RecordingSqsClient sqs = new RecordingSqsClient();
     private final List<String> logs = new ArrayList<>();
+    private final List<String> metrics = new ArrayList<>();
     private final PostConfirmationHandler handler = new PostConfirmationHandler(new ConfirmationIngest(
             sqs,
             config(EnqueueFailurePolicy.FAIL_OPEN),
-            new EnqueueFailureReporter(
+            new TriggerReporter(
                     logs::add,
-                    logs::add,
+                    metrics::add,
                     new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
                     Clock.fixed(NOW, ZoneOffset.UTC)),
             Clock.fixed(NOW, ZoneOffset.UTC)));
@@ -167,6 +169,10 @@ class PostConfirmationContractTest {
         assertThat(sqs.sent).isEmpty();
         assertThat(output).isEqualTo(event);
         assertThat(logs).isEmpty();
+        assertThat(metrics).singleElement().satisfies(line -> assertThat(TriggerLines.parse(line)
+                        .get(MetricNames.TRIGGER_SKIPPED)
+                        .asInt())
+                .isEqualTo(1));
     }
 
     @Test
