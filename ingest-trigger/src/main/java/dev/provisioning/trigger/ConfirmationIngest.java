@@ -1,5 +1,6 @@
 package dev.provisioning.trigger;
 
+import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.UserConfirmed;
 import java.io.IOException;
 import java.time.Clock;
@@ -112,7 +113,15 @@ final class ConfirmationIngest {
         if (budget.isZero()) {
             return invocation.failed("no time left in the invocation to enqueue", null);
         }
-        String body = UserConfirmedWriter.write(toMessage(confirmation, sub));
+        String email = confirmation.email();
+        if (email != null && !EmailAddresses.isPlausible(email)) {
+            // Federated IdPs map whatever they like into email, and Cognito does not validate it. The
+            // provisioner's decoder would dead-letter such a message (INVALID_FIELD) and no account
+            // would exist; without an email the user gets the account and no welcome email.
+            reporter.emailDropped(invocation.requestId, confirmation.userPoolId(), sub);
+            email = null;
+        }
+        String body = UserConfirmedWriter.write(toMessage(confirmation, sub, email));
         try {
             sqs.sendMessage(SendMessageRequest.builder()
                     .queueUrl(config.queueUrl())
@@ -147,7 +156,8 @@ final class ConfirmationIngest {
         return budget.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : MIN_ATTEMPT_TIMEOUT;
     }
 
-    private UserConfirmed toMessage(PostConfirmationEvent event, String sub) {
+    /** The message; {@code email} is the event's address, or {@code null} when it has none we can use. */
+    private UserConfirmed toMessage(PostConfirmationEvent event, String sub, String email) {
         return new UserConfirmed(
                 UserConfirmed.SCHEMA_VERSION,
                 UUID.randomUUID().toString(),
@@ -155,8 +165,8 @@ final class ConfirmationIngest {
                 event.userPoolId(),
                 event.userName(),
                 sub,
-                event.email(),
-                event.booleanAttribute("email_verified"),
+                email,
+                email != null && event.booleanAttribute("email_verified"),
                 event.displayName(),
                 event.triggerSource(),
                 clock.instant(),

@@ -107,6 +107,21 @@ final class TriggerReporter {
                 Map.of("triggerSource", String.valueOf(triggerSource)))));
     }
 
+    /**
+     * A WARN line for a confirmed user whose {@code email} attribute is not a plausible address
+     * (federated mappings are not validated): enqueued without an email. The address is not logged.
+     */
+    void emailDropped(String requestId, String poolId, String sub) {
+        guarded(() -> log.accept(line(
+                "WARN",
+                "The email attribute is not a plausible address; enqueued without an email (account, no"
+                        + " welcome email)",
+                requestId,
+                poolId,
+                sub,
+                Map.of())));
+    }
+
     /** One JSON log line, with the correlation fields every line of the pipeline carries. */
     private String line(
             String level, String message, String requestId, String poolId, String sub, Map<String, String> fields)

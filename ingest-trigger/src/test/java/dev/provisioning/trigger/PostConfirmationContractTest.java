@@ -187,6 +187,36 @@ class PostConfirmationContractTest {
         assertThat(message.name()).isEqualTo("Linus Pauling");
     }
 
+    /**
+     * A federated IdP mapped something that is not an address into {@code email}. Sent as is, the
+     * provisioner's decoder would reject the message (INVALID_FIELD, to the DLQ, no account); the
+     * trigger sends {@code email: null} instead: an account, no welcome email.
+     */
+    @Test
+    void handleRequest_whenFederatedEmailIsImplausible_enqueuesWithoutEmailAndWarnsWithoutIt() throws Exception {
+        byte[] event = Fixtures.event("federated-saml-implausible-email.json");
+
+        byte[] output = invoke(event);
+
+        assertThat(output).isEqualTo(event);
+        UserConfirmed message = onlyMessage();
+        assertThat(message.sub()).isEqualTo("d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a");
+        assertThat(message.email()).isNull();
+        assertThat(message.hasEmail()).isFalse();
+        assertThat(message.emailVerified()).isFalse();
+        assertThat(message.name()).isEqualTo("Ada Lovelace");
+        assertThat(sqs.sent.get(0).messageBody()).contains("\"email\":null").doesNotContain("ada.lovelace@");
+        assertThat(logs).singleElement().satisfies(line -> {
+            assertThat(TriggerLines.field(line, "level")).isEqualTo("WARN");
+            assertThat(TriggerLines.field(line, "sub")).isEqualTo("d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a");
+            assertThat(line).doesNotContain("ada.lovelace@", "corp.example");
+        });
+        assertThat(metrics).singleElement().satisfies(line -> assertThat(TriggerLines.parse(line)
+                        .get(MetricNames.TRIGGER_ENQUEUED)
+                        .asInt())
+                .isEqualTo(1));
+    }
+
     @Test
     void handleRequest_whenPhoneOnlyUser_enqueuesMessageWithoutEmail() throws Exception {
         invoke(Fixtures.event("phone-only.json"));
