@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * Turns one PostConfirmation event into at most one SendMessage, within a time budget, and
  * applies the {@link EnqueueFailurePolicy} when that fails. Knows nothing of Lambda.
  *
- * <p>The budget is the invocation's remaining time minus a safety margin, capped. It bounds the
- * whole SDK call (the {@code apiCallTimeout}, which covers every attempt and every back-off
+ * <p>The budget is the invocation's remaining time minus a safety margin, capped, and on the first
+ * invocation of a sandbox also what is left of Cognito's 5 s after the init or restore it waited
+ * for ({@link ColdStart}), minus the same margin. It bounds the whole SDK call (the {@code apiCallTimeout}, which covers every attempt and every back-off
  * sleep of the client's standard retry strategy), and each attempt gets a third of it (at least
  * 100 ms), so a black-holed first attempt leaves room for a second.
  */
@@ -42,12 +43,15 @@ final class ConfirmationIngest {
     private final TriggerConfig config;
     private final TriggerReporter reporter;
     private final Clock clock;
+    private final ColdStart coldStart;
 
-    ConfirmationIngest(SqsClient sqs, TriggerConfig config, TriggerReporter reporter, Clock clock) {
+    ConfirmationIngest(
+            SqsClient sqs, TriggerConfig config, TriggerReporter reporter, Clock clock, ColdStart coldStart) {
         this.sqs = sqs;
         this.config = config;
         this.reporter = reporter;
         this.clock = clock;
+        this.coldStart = coldStart;
     }
 
     /**
@@ -68,6 +72,7 @@ final class ConfirmationIngest {
         invocation.requestId = requestId;
         Outcome outcome;
         try {
+            invocation.waitedBefore = coldStart.takeElapsed(clock.millis());
             outcome = process(event, remaining, invocation);
         } catch (RuntimeException | LinkageError e) {
             outcome = invocation.failed("unexpected " + e.getClass().getSimpleName() + " on the enqueue path", e);
@@ -109,7 +114,7 @@ final class ConfirmationIngest {
         if (confirmation.userPoolId() == null || sub == null || sub.isBlank()) {
             return invocation.failed("event lacks userPoolId or the sub attribute", null);
         }
-        Duration budget = budget(remaining);
+        Duration budget = budget(remaining, invocation.waitedBefore);
         if (budget.isZero()) {
             return invocation.failed("no time left in the invocation to enqueue", null);
         }
@@ -135,9 +140,14 @@ final class ConfirmationIngest {
         return Outcome.ENQUEUED;
     }
 
-    /** The enqueue budget: what is left minus the margin, never more than the configured cap. */
-    Duration budget(Duration remaining) {
-        Duration left = remaining.minus(config.safetyMargin());
+    /**
+     * The enqueue budget: the least of what is left of the invocation and what is left of Cognito's
+     * 5 s after {@code waitedBefore} (the init or restore this invocation's caller waited for), minus
+     * the margin, never more than the configured cap; zero when nothing is left.
+     */
+    Duration budget(Duration remaining, Duration waitedBefore) {
+        Duration cognitoLeft = ColdStart.COGNITO_TIMEOUT.minus(waitedBefore);
+        Duration left = (remaining.compareTo(cognitoLeft) < 0 ? remaining : cognitoLeft).minus(config.safetyMargin());
         if (left.isNegative() || left.isZero()) {
             return Duration.ZERO;
         }
@@ -178,6 +188,7 @@ final class ConfirmationIngest {
     /** What one invocation learnt on its way, for the reports. */
     private static final class Invocation {
         String requestId;
+        Duration waitedBefore = Duration.ZERO;
         PostConfirmationEvent event;
         String reason;
         Throwable cause;

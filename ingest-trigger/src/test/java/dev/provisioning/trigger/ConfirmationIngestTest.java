@@ -25,22 +25,23 @@ class ConfirmationIngestTest {
                     metrics::add,
                     new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
                     Clock.systemUTC()),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            ColdStart.none());
 
     @Test
     void budget_whenPlentyOfTimeLeft_isTheCap() {
-        assertThat(ingest.budget(Duration.ofMillis(4900))).isEqualTo(Duration.ofMillis(2000));
+        assertThat(ingest.budget(Duration.ofMillis(4900), Duration.ZERO)).isEqualTo(Duration.ofMillis(2000));
     }
 
     @Test
     void budget_whenLittleTimeLeft_isRemainingMinusMargin() {
-        assertThat(ingest.budget(Duration.ofMillis(1200))).isEqualTo(Duration.ofMillis(700));
+        assertThat(ingest.budget(Duration.ofMillis(1200), Duration.ZERO)).isEqualTo(Duration.ofMillis(700));
     }
 
     @Test
     void budget_whenRemainingWithinMargin_isZero() {
-        assertThat(ingest.budget(Duration.ofMillis(500))).isZero();
-        assertThat(ingest.budget(Duration.ofMillis(-5))).isZero();
+        assertThat(ingest.budget(Duration.ofMillis(500), Duration.ZERO)).isZero();
+        assertThat(ingest.budget(Duration.ofMillis(-5), Duration.ZERO)).isZero();
     }
 
     @Test

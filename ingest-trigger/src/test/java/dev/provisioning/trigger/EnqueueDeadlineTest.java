@@ -301,7 +301,9 @@ class EnqueueDeadlineTest {
         TriggerConfig config = config(elasticMqEndpoint, "prime", EnqueueFailurePolicy.FAIL_OPEN);
         client = sqsClient(config);
 
-        assertThat(new TriggerRuntime(config, client, reporter()).prime()).isTrue();
+        assertThat(new TriggerRuntime(config, client, reporter(), Clock.systemUTC(), ColdStart.none())
+                        .prime(TriggerRuntime.PRIME_TIMEOUT))
+                .isTrue();
     }
 
     @Test
@@ -309,7 +311,9 @@ class EnqueueDeadlineTest {
         TriggerConfig config = config(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
         client = sqsClient(config);
 
-        assertThat(new TriggerRuntime(config, client, reporter()).prime()).isFalse();
+        assertThat(new TriggerRuntime(config, client, reporter(), Clock.systemUTC(), ColdStart.none())
+                        .prime(TriggerRuntime.PRIME_TIMEOUT))
+                .isFalse();
     }
 
     @Test
@@ -331,7 +335,7 @@ class EnqueueDeadlineTest {
     private ConfirmationIngest ingest(URI endpoint, String queue, EnqueueFailurePolicy policy, Duration cap) {
         TriggerConfig config = config(endpoint, queue, policy, cap);
         client = sqsClient(config);
-        return new ConfirmationIngest(client, config, reporter(), Clock.systemUTC());
+        return new ConfirmationIngest(client, config, reporter(), Clock.systemUTC(), ColdStart.none());
     }
 
     private TriggerReporter reporter() {

@@ -57,7 +57,8 @@ class PostConfirmationContractTest {
                     metrics::add,
                     new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
                     Clock.fixed(NOW, ZoneOffset.UTC)),
-            Clock.fixed(NOW, ZoneOffset.UTC)));
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            ColdStart.none()));
     private final PojoSerializer<CognitoUserPoolPostConfirmationEvent> runtimeSerializer =
             LambdaEventSerializers.serializerFor(
                     CognitoUserPoolPostConfirmationEvent.class, getClass().getClassLoader());
