@@ -122,6 +122,17 @@ final class TriggerReporter {
                 Map.of())));
     }
 
+    /** A WARN line for priming or a credential refresh that failed: the first event pays instead. */
+    void warmUpFailed(String message, Throwable cause) {
+        guarded(() -> log.accept(line(
+                "WARN",
+                message,
+                null,
+                null,
+                null,
+                Map.of("error", cause.getClass().getSimpleName() + ": " + safeMessage(cause.getMessage())))));
+    }
+
     /** One JSON log line, with the correlation fields every line of the pipeline carries. */
     private String line(
             String level, String message, String requestId, String poolId, String sub, Map<String, String> fields)

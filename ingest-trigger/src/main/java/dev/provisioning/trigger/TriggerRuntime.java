@@ -40,15 +40,32 @@ final class TriggerRuntime implements Resource {
     /** Priming before a SnapStart snapshot, which nobody waits for. */
     static final Duration CHECKPOINT_PRIME_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * The most a SnapStart restore waits for fresh credentials and a primed connection. A synchronous
+     * restore is on Cognito's clock (and Lambda bounds the restore hooks too); past this the restore
+     * returns and the first invocation waits for whatever is still in flight.
+     */
+    static final Duration RESTORE_TIMEOUT = Duration.ofMillis(500);
+
     private final TriggerConfig config;
     private final SqsClient sqs;
+    private final AwsCredentialsProvider credentials;
+    private final TriggerReporter reporter;
     private final Clock clock;
     private final ColdStart coldStart;
     private final ConfirmationIngest ingest;
 
-    TriggerRuntime(TriggerConfig config, SqsClient sqs, TriggerReporter reporter, Clock clock, ColdStart coldStart) {
+    TriggerRuntime(
+            TriggerConfig config,
+            SqsClient sqs,
+            AwsCredentialsProvider credentials,
+            TriggerReporter reporter,
+            Clock clock,
+            ColdStart coldStart) {
         this.config = config;
         this.sqs = sqs;
+        this.credentials = credentials;
+        this.reporter = reporter;
         this.clock = clock;
         this.coldStart = coldStart;
         this.ingest = new ConfirmationIngest(sqs, config, reporter, clock, coldStart);
@@ -63,8 +80,9 @@ final class TriggerRuntime implements Resource {
         TriggerConfig config = TriggerConfig.from(settings);
         TriggerReporter reporter =
                 new TriggerReporter(System.err::println, System.out::println, MetricsSettings.from(settings), clock);
+        AwsCredentialsProvider credentials = lambdaCredentials();
         TriggerRuntime runtime = new TriggerRuntime(
-                config, sqsClient(config, lambdaCredentials(), List.of()), reporter, clock, coldStart);
+                config, sqsClient(config, credentials, List.of()), credentials, reporter, clock, coldStart);
         runtime.prime(PRIME_TIMEOUT);
         Core.getGlobalContext().register(runtime);
         coldStart.ready(clock.millis());
@@ -88,7 +106,11 @@ final class TriggerRuntime implements Resource {
 
     /**
      * Lambda's environment variables, else the container endpoint: under SnapStart the snapshot is
-     * taken without credential variables and Lambda serves them from the container endpoint.
+     * taken without credential variables and Lambda serves them from the container endpoint. The
+     * container provider caches what it fetched until shortly before it expires, so a snapshot holds
+     * credentials that may have expired by the time it is restored; see {@link #restored}. Its HTTP
+     * timeouts cannot be set: the SDK's builder offers none (connect and read are 1 s each, with up
+     * to 5 retries on I/O errors and 5xx, in SDK 2.40).
      */
     private static AwsCredentialsProvider lambdaCredentials() {
         return AwsCredentialsProviderChain.builder()
@@ -113,9 +135,8 @@ final class TriggerRuntime implements Resource {
                     .attributeNames(QueueAttributeName.QUEUE_ARN)
                     .overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout)));
             return true;
-        } catch (RuntimeException e) {
-            System.err.println("WARN Priming the SQS client failed; the first invocation will load it instead: "
-                    + e.getClass().getSimpleName());
+        } catch (RuntimeException | LinkageError e) {
+            reporter.warmUpFailed("Priming the SQS client failed; the first invocation will load it instead", e);
             return false;
         }
     }
@@ -132,7 +153,41 @@ final class TriggerRuntime implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to rebuild: credentials are read per request and a stale pooled connection is
-        // replaced by the HTTP client on first use, within the request's attempt timeout.
+        restored(RESTORE_TIMEOUT);
+    }
+
+    /**
+     * After a SnapStart restore: from now on the first invocation is charged from here, not from the
+     * original init. Then, within {@code bound}, resolve credentials and prime again. The snapshot's
+     * credentials may have expired; resolving them here refreshes them before the first event, where
+     * the SDK would otherwise do it inside the first SendMessage, before that call's own timeout even
+     * starts. Priming replaces the snapshot's dead pooled connection. Both run on a daemon thread so
+     * the restore waits at most {@code bound}, whatever the credentials endpoint does.
+     *
+     * @return whether both finished within the bound
+     */
+    boolean restored(Duration bound) {
+        coldStart.restarted(clock.millis());
+        Thread refresh = Thread.ofPlatform().daemon().name("trigger-restore").unstarted(() -> {
+            try {
+                credentials.resolveCredentials();
+            } catch (RuntimeException | LinkageError e) {
+                reporter.warmUpFailed(
+                        "Resolving credentials after restore failed; the first SendMessage will retry", e);
+            }
+            prime(PRIME_TIMEOUT);
+        });
+        boolean done;
+        try {
+            refresh.start();
+            done = refresh.join(bound);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = false;
+        } catch (RuntimeException | LinkageError e) {
+            done = false;
+        }
+        coldStart.ready(clock.millis());
+        return done;
     }
 }

@@ -301,7 +301,7 @@ class EnqueueDeadlineTest {
         TriggerConfig config = config(elasticMqEndpoint, "prime", EnqueueFailurePolicy.FAIL_OPEN);
         client = sqsClient(config);
 
-        assertThat(new TriggerRuntime(config, client, reporter(), Clock.systemUTC(), ColdStart.none())
+        assertThat(new TriggerRuntime(config, client, credentials(), reporter(), Clock.systemUTC(), ColdStart.none())
                         .prime(TriggerRuntime.PRIME_TIMEOUT))
                 .isTrue();
     }
@@ -311,7 +311,7 @@ class EnqueueDeadlineTest {
         TriggerConfig config = config(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
         client = sqsClient(config);
 
-        assertThat(new TriggerRuntime(config, client, reporter(), Clock.systemUTC(), ColdStart.none())
+        assertThat(new TriggerRuntime(config, client, credentials(), reporter(), Clock.systemUTC(), ColdStart.none())
                         .prime(TriggerRuntime.PRIME_TIMEOUT))
                 .isFalse();
     }
