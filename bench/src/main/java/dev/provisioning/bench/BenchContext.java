@@ -55,7 +55,7 @@ final class BenchContext implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return 512;
+        return TriggerBench.FUNCTION_MEMORY_MB;
     }
 
     @Override

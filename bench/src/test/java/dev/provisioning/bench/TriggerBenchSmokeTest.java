@@ -21,7 +21,9 @@ class TriggerBenchSmokeTest {
                 Path.of(System.getProperty("bench.classes")),
                 TriggerBench.readClasspath(Path.of(System.getProperty("floor.classpath"))),
                 work,
-                markdown);
+                markdown,
+                Path.of(System.getProperty("java.home")),
+                TriggerBench.FUNCTION_MEMORY_MB);
 
         TriggerBench.Result result = TriggerBench.run(options);
 
@@ -34,6 +36,16 @@ class TriggerBenchSmokeTest {
         assertThat(result.triggerClasses()).isGreaterThan(result.floorClasses() / 2);
         // The trigger ships less than the SDK jars it came from.
         assertThat(result.triggerJarBytes()).isLessThan(result.floorJarBytes());
-        assertThat(Files.readString(markdown)).contains("| cold start", "./pipeline bench trigger", result.line());
+        assertThat(result.jdk().major()).isGreaterThanOrEqualTo(TriggerBench.LAMBDA_JAVA_MAJOR);
+        String table = Files.readString(markdown);
+        assertThat(table)
+                .contains("| cold start", "./pipeline bench trigger", result.line())
+                .contains("| JDK of the measured JVMs | " + result.jdk().runtimeVersion())
+                .contains("handler − raw sendMessage", "### The class-data archive", "SnapStart")
+                .contains("-Xmx" + (TriggerBench.FUNCTION_MEMORY_MB * 85 / 100) + "m");
+        if (!result.jdk().matchesLambda()) {
+            assertThat(table)
+                    .contains("Warning: measured on Java " + result.jdk().major());
+        }
     }
 }

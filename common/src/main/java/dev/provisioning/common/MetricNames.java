@@ -40,6 +40,12 @@ public final class MetricNames {
     /** Count: the trigger could not enqueue a confirmed sign-up (the reconciler must heal it). */
     public static final String TRIGGER_ENQUEUE_FAILED = "trigger.enqueue.failed";
 
+    /** Count: the trigger enqueued nothing by design (forgot-password confirmation, unknown trigger source). */
+    public static final String TRIGGER_SKIPPED = "trigger.skipped";
+
+    /** Milliseconds: the trigger's handling of one event, enqueue included (not Lambda's init). */
+    public static final String TRIGGER_DURATION = "trigger.duration";
+
     // --- Provisioner (Micrometer meter names; see Published for what CloudWatch shows) ---------------
 
     /** Counter: account records created (the first write), counted when written. */

@@ -1,5 +1,6 @@
 package dev.provisioning.trigger;
 
+import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.UserConfirmed;
 import java.io.IOException;
 import java.time.Clock;
@@ -15,10 +16,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * Turns one PostConfirmation event into at most one SendMessage, within a time budget, and
  * applies the {@link EnqueueFailurePolicy} when that fails. Knows nothing of Lambda.
  *
- * <p>The budget is the invocation's remaining time minus a safety margin, capped. It bounds the
- * whole SDK call (the {@code apiCallTimeout}, which covers every attempt and every back-off
- * sleep of the client's standard retry strategy), and each attempt gets a third of it, so a
- * black-holed first attempt leaves room for a second.
+ * <p>The budget is the invocation's remaining time minus a safety margin, capped, and on the first
+ * invocation of a sandbox also what is left of Cognito's 5 s after the init or restore it waited
+ * for ({@link ColdStart}), minus the same margin. It bounds the whole SDK call (the {@code apiCallTimeout}, which covers every attempt and every back-off
+ * sleep of the client's standard retry strategy), and each attempt gets a third of it (at least
+ * 100 ms), so a black-holed first attempt leaves room for a second.
  */
 final class ConfirmationIngest {
 
@@ -39,47 +41,92 @@ final class ConfirmationIngest {
 
     private final SqsClient sqs;
     private final TriggerConfig config;
-    private final EnqueueFailureReporter reporter;
+    private final TriggerReporter reporter;
     private final Clock clock;
+    private final ColdStart coldStart;
 
-    ConfirmationIngest(SqsClient sqs, TriggerConfig config, EnqueueFailureReporter reporter, Clock clock) {
+    ConfirmationIngest(
+            SqsClient sqs, TriggerConfig config, TriggerReporter reporter, Clock clock, ColdStart coldStart) {
         this.sqs = sqs;
         this.config = config;
         this.reporter = reporter;
         this.clock = clock;
+        this.coldStart = coldStart;
     }
 
     /**
-     * Handles one event.
+     * Handles one event and writes its one metrics line. Under {@link EnqueueFailurePolicy#FAIL_OPEN}
+     * it never throws: any {@link RuntimeException} or {@link LinkageError} on the way to the queue
+     * (an SDK failure, the writer's {@code UncheckedIOException}, a class the minimized jar lacks) is
+     * reported and the sign-up proceeds. Errors that are neither (out of memory, stack overflow) are
+     * left to Lambda.
      *
      * @param event the raw event, exactly as Cognito sent it
      * @param remaining the time left in this invocation
+     * @param requestId the Lambda request id, for the log and metric lines
      * @throws EnqueueFailedException only under {@link EnqueueFailurePolicy#FAIL_CLOSED}
      */
-    Outcome handle(byte[] event, Duration remaining) {
+    Outcome handle(byte[] event, Duration remaining, String requestId) {
+        long started = System.nanoTime();
+        Invocation invocation = new Invocation();
+        invocation.requestId = requestId;
+        Outcome outcome;
+        try {
+            invocation.waitedBefore = coldStart.takeElapsed(clock.millis());
+            outcome = process(event, remaining, invocation);
+        } catch (RuntimeException | LinkageError e) {
+            outcome = invocation.failed("unexpected " + e.getClass().getSimpleName() + " on the enqueue path", e);
+        }
+        // Reports are guarded and outside the try: once the message is on the queue, a failing
+        // metric neither fails the sign-up nor counts as a failed enqueue.
+        String pool = invocation.poolId();
+        String sub = invocation.sub();
+        if (outcome == Outcome.ENQUEUE_FAILED) {
+            // Either policy: the user is CONFIRMED; this line and the metric are how an operator finds it.
+            reporter.enqueueFailed(config.failurePolicy(), requestId, pool, sub, invocation.reason, invocation.cause);
+        }
+        reporter.invocation(outcome, requestId, pool, sub, (System.nanoTime() - started) / 1e6);
+        if (outcome == Outcome.ENQUEUE_FAILED && config.failurePolicy() == EnqueueFailurePolicy.FAIL_CLOSED) {
+            // Cognito puts this message in the error its caller gets back ("PostConfirmation failed
+            // with error ..."): it names nothing. The pool, sub and reason are in the log line above.
+            throw new EnqueueFailedException(EnqueueFailedException.CLIENT_MESSAGE, invocation.cause);
+        }
+        return outcome;
+    }
+
+    private Outcome process(byte[] event, Duration remaining, Invocation invocation) {
         PostConfirmationEvent confirmation;
         try {
             confirmation = PostConfirmationEvent.parse(event);
         } catch (IOException e) {
-            return failed(null, "event is not a JSON object", e);
+            return invocation.failed("event is not a JSON object", e);
         }
+        invocation.event = confirmation;
         String source = confirmation.triggerSource();
         if (PostConfirmationEvent.CONFIRM_FORGOT_PASSWORD.equals(source)) {
             return Outcome.SKIPPED;
         }
         if (!PostConfirmationEvent.CONFIRM_SIGN_UP.equals(source)) {
-            reporter.ignored(source, confirmation.userPoolId());
+            reporter.ignored(invocation.requestId, source, confirmation.userPoolId());
             return Outcome.SKIPPED;
         }
         String sub = confirmation.attribute("sub");
         if (confirmation.userPoolId() == null || sub == null || sub.isBlank()) {
-            return failed(confirmation, "event lacks userPoolId or the sub attribute", null);
+            return invocation.failed("event lacks userPoolId or the sub attribute", null);
         }
-        Duration budget = budget(remaining);
+        Duration budget = budget(remaining, invocation.waitedBefore);
         if (budget.isZero()) {
-            return failed(confirmation, "no time left in the invocation to enqueue", null);
+            return invocation.failed("no time left in the invocation to enqueue", null);
         }
-        String body = UserConfirmedWriter.write(toMessage(confirmation, sub));
+        String email = confirmation.email();
+        if (email != null && !EmailAddresses.isPlausible(email)) {
+            // Federated IdPs map whatever they like into email, and Cognito does not validate it. The
+            // provisioner's decoder would dead-letter such a message (INVALID_FIELD) and no account
+            // would exist; without an email the user gets the account and no welcome email.
+            reporter.emailDropped(invocation.requestId, confirmation.userPoolId(), sub);
+            email = null;
+        }
+        String body = UserConfirmedWriter.write(toMessage(confirmation, sub, email));
         try {
             sqs.sendMessage(SendMessageRequest.builder()
                     .queueUrl(config.queueUrl())
@@ -87,29 +134,40 @@ final class ConfirmationIngest {
                     .messageAttributes(ATTRIBUTES)
                     .overrideConfiguration(o -> o.apiCallTimeout(budget).apiCallAttemptTimeout(attemptTimeout(budget)))
                     .build());
-            reporter.enqueued();
-            return Outcome.ENQUEUED;
         } catch (SdkException e) {
-            return failed(confirmation, "SendMessage failed within a budget of " + budget.toMillis() + " ms", e);
+            return invocation.failed("SendMessage failed within a budget of " + budget.toMillis() + " ms", e);
         }
+        return Outcome.ENQUEUED;
     }
 
-    /** The enqueue budget: what is left minus the margin, never more than the configured cap. */
-    Duration budget(Duration remaining) {
-        Duration left = remaining.minus(config.safetyMargin());
+    /**
+     * The enqueue budget: the least of what is left of the invocation and what is left of Cognito's
+     * 5 s after {@code waitedBefore} (the init or restore this invocation's caller waited for), minus
+     * the margin, never more than the configured cap; zero when nothing is left.
+     */
+    Duration budget(Duration remaining, Duration waitedBefore) {
+        Duration cognitoLeft = ColdStart.COGNITO_TIMEOUT.minus(waitedBefore);
+        Duration left = (remaining.compareTo(cognitoLeft) < 0 ? remaining : cognitoLeft).minus(config.safetyMargin());
         if (left.isNegative() || left.isZero()) {
             return Duration.ZERO;
         }
         return left.compareTo(config.enqueueTimeoutCap()) < 0 ? left : config.enqueueTimeoutCap();
     }
 
-    /** A third of the budget, so a hung first attempt leaves time for another; never under 100 ms. */
+    /**
+     * A third of the budget, so a hung first attempt leaves time for another, but at least 100 ms
+     * (an SQS round trip needs that much headroom); a budget under 100 ms is one attempt's whole budget.
+     */
     static Duration attemptTimeout(Duration budget) {
         Duration third = budget.dividedBy(3);
-        return third.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : third;
+        if (third.compareTo(MIN_ATTEMPT_TIMEOUT) >= 0) {
+            return third;
+        }
+        return budget.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : MIN_ATTEMPT_TIMEOUT;
     }
 
-    private UserConfirmed toMessage(PostConfirmationEvent event, String sub) {
+    /** The message; {@code email} is the event's address, or {@code null} when it has none we can use. */
+    private UserConfirmed toMessage(PostConfirmationEvent event, String sub, String email) {
         return new UserConfirmed(
                 UserConfirmed.SCHEMA_VERSION,
                 UUID.randomUUID().toString(),
@@ -117,8 +175,8 @@ final class ConfirmationIngest {
                 event.userPoolId(),
                 event.userName(),
                 sub,
-                event.email(),
-                event.booleanAttribute("email_verified"),
+                email,
+                email != null && event.booleanAttribute("email_verified"),
                 event.displayName(),
                 event.triggerSource(),
                 clock.instant(),
@@ -127,21 +185,38 @@ final class ConfirmationIngest {
                 event.clientMetadata());
     }
 
-    private Outcome failed(PostConfirmationEvent event, String why, Exception cause) {
-        String pool = event == null ? null : event.userPoolId();
-        String sub = event == null ? null : event.attribute("sub");
-        if (config.failurePolicy() == EnqueueFailurePolicy.FAIL_CLOSED) {
-            throw new EnqueueFailedException(
-                    "Could not enqueue confirmation of sub=" + sub + " in userPoolId=" + pool + ": " + why, cause);
+    /** What one invocation learnt on its way, for the reports. */
+    private static final class Invocation {
+        String requestId;
+        Duration waitedBefore = Duration.ZERO;
+        PostConfirmationEvent event;
+        String reason;
+        Throwable cause;
+
+        Outcome failed(String why, Throwable failure) {
+            this.reason = why;
+            this.cause = failure;
+            return Outcome.ENQUEUE_FAILED;
         }
-        // Fail open: the user is CONFIRMED regardless; the log line and the metric are how reconcile finds it.
-        reporter.report(pool, sub, why, cause);
-        return Outcome.ENQUEUE_FAILED;
+
+        String poolId() {
+            return event == null ? null : event.userPoolId();
+        }
+
+        String sub() {
+            return event == null ? null : event.attribute("sub");
+        }
     }
 
-    /** Raised under {@link EnqueueFailurePolicy#FAIL_CLOSED}, so Cognito reports the failure. */
+    /**
+     * Raised under {@link EnqueueFailurePolicy#FAIL_CLOSED}, so Cognito reports the failure. Its
+     * message reaches the signing-up client, so it is the same generic text for every failure.
+     */
     static final class EnqueueFailedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+
+        /** The only message: no pool, sub, budget or cause text, which would reach the client. */
+        static final String CLIENT_MESSAGE = "Account setup could not be started";
 
         EnqueueFailedException(String message, Throwable cause) {
             super(message, cause);

@@ -9,6 +9,10 @@ package dev.provisioning.trigger;
 public enum EnqueueFailurePolicy {
     /** Log a structured error and count it, then return the event: sign-up proceeds; reconcile heals. */
     FAIL_OPEN,
-    /** Throw, so Cognito reports UnexpectedLambdaException to the client, which may retry. */
+    /**
+     * Log and count as above, then throw a generic error, which Cognito turns into an error for the
+     * ConfirmSignUp caller. The user is CONFIRMED all the same: a retried ConfirmSignUp fails and does
+     * not run the trigger again, so reconcile heals this case too.
+     */
     FAIL_CLOSED
 }

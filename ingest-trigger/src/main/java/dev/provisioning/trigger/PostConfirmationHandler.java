@@ -31,7 +31,7 @@ public final class PostConfirmationHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         byte[] event = input.readAllBytes();
-        ingest.handle(event, Duration.ofMillis(context.getRemainingTimeInMillis()));
+        ingest.handle(event, Duration.ofMillis(context.getRemainingTimeInMillis()), context.getAwsRequestId());
         output.write(event);
     }
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -96,26 +97,43 @@ class EnqueueDeadlineTest {
     void handle_whenSqsIsDown_failsOpenAfterBoundedRetriesWithoutEmailInLog() throws Exception {
         ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
 
-        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500));
+        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500), "request-1");
 
         assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
         // Retried, but never past the strategy's bound.
         assertThat(attempts.get()).isBetween(2, TriggerRuntime.MAX_ATTEMPTS);
-        assertThat(errors).singleElement().satisfies(line -> assertThat(line)
-                .startsWith("ERROR Enqueue failed")
-                .contains("userPoolId=" + POOL, "sub=" + SUB)
-                .doesNotContain(EMAIL, "Ada"));
+        assertThat(errors).singleElement().satisfies(line -> {
+            assertThat(line).doesNotContain(EMAIL, "Ada");
+            JsonNode error = JSON.readTree(line);
+            assertThat(error.get("level").asText()).isEqualTo("ERROR");
+            assertThat(error.get("message").asText()).startsWith("Enqueue failed, sign-up proceeds (fail-open)");
+            assertThat(error.get("requestId").asText()).isEqualTo("request-1");
+            assertThat(error.get("poolId").asText()).isEqualTo(POOL);
+            assertThat(error.get("sub").asText()).isEqualTo(SUB);
+            assertThat(error.get("policy").asText()).isEqualTo("FAIL_OPEN");
+            assertThat(error.get("error").asText()).startsWith("SdkClientException");
+        });
         assertThat(metrics).singleElement().satisfies(line -> {
             JsonNode emf = JSON.readTree(line);
             assertThat(emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CognitoProvisioning");
-            assertThat(emf.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText())
-                    .isEqualTo(MetricNames.TRIGGER_ENQUEUE_FAILED);
+            assertThat(emf.at("/_aws/CloudWatchMetrics/0/Metrics").findValuesAsText("Name"))
+                    .containsExactly(
+                            MetricNames.TRIGGER_ENQUEUED,
+                            MetricNames.TRIGGER_SKIPPED,
+                            MetricNames.TRIGGER_ENQUEUE_FAILED,
+                            MetricNames.TRIGGER_DURATION);
             assertThat(emf.get(MetricNames.TRIGGER_ENQUEUE_FAILED).asInt()).isEqualTo(1);
+            assertThat(emf.get(MetricNames.TRIGGER_ENQUEUED).asInt()).isZero();
+            assertThat(emf.get(MetricNames.TRIGGER_SKIPPED).asInt()).isZero();
+            assertThat(emf.get(MetricNames.TRIGGER_DURATION).asDouble()).isPositive();
             // Exactly the dimension set the infra alarm matches on.
             assertThat(emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString())
                     .isEqualTo("[\"" + MetricNames.DIMENSION_FUNCTION + "\"]");
             assertThat(emf.get(MetricNames.DIMENSION_FUNCTION).asText()).isEqualTo("ingest-trigger");
-            assertThat(line).doesNotContain(EMAIL, SUB);
+            // Correlation members, not dimensions; never the address.
+            assertThat(emf.get("requestId").asText()).isEqualTo("request-1");
+            assertThat(emf.get("sub").asText()).isEqualTo(SUB);
+            assertThat(line).doesNotContain(EMAIL);
         });
     }
 
@@ -132,8 +150,9 @@ class EnqueueDeadlineTest {
         assertThat(metrics).hasSize(1);
     }
 
+    /** Cognito shows a thrown error's message to the caller: it names nothing; the log line does. */
     @Test
-    void handleRequest_whenSqsIsDownAndFailClosed_throwsNamingPoolAndSub() throws Exception {
+    void handleRequest_whenSqsIsDownAndFailClosed_throwsAGenericMessageAndLogsPoolAndSub() throws Exception {
         ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
         byte[] event = Fixtures.event("confirm-sign-up.json");
 
@@ -141,13 +160,22 @@ class EnqueueDeadlineTest {
                         .handleRequest(
                                 new ByteArrayInputStream(event), new ByteArrayOutputStream(), new FakeContext(5000)))
                 .isInstanceOf(EnqueueFailedException.class)
-                .hasMessageContaining("sub=" + SUB)
-                .hasMessageContaining("userPoolId=" + POOL)
+                .hasMessage(EnqueueFailedException.CLIENT_MESSAGE)
+                .hasCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
                 .message()
-                .doesNotContain(EMAIL);
+                .doesNotContain(SUB, POOL, EMAIL, "budget");
         assertThat(attempts.get()).isBetween(2, TriggerRuntime.MAX_ATTEMPTS);
-        assertThat(errors).isEmpty();
-        assertThat(metrics).isEmpty();
+        assertThat(errors).singleElement().satisfies(line -> {
+            assertThat(line).doesNotContain(EMAIL);
+            assertThat(TriggerLines.field(line, "message")).contains("fail-closed");
+            assertThat(TriggerLines.field(line, "policy")).isEqualTo("FAIL_CLOSED");
+            assertThat(TriggerLines.field(line, "poolId")).isEqualTo(POOL);
+            assertThat(TriggerLines.field(line, "sub")).isEqualTo(SUB);
+        });
+        assertThat(metrics).singleElement().satisfies(line -> assertThat(TriggerLines.parse(line)
+                        .get(MetricNames.TRIGGER_ENQUEUE_FAILED)
+                        .asInt())
+                .isEqualTo(1));
     }
 
     @Test
@@ -156,12 +184,14 @@ class EnqueueDeadlineTest {
             ConfirmationIngest ingest = ingest(blackHole.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
 
             // 1100 ms left - 500 ms margin = a 600 ms budget, attempts of 200 ms; the socket timeout is 2 s.
-            Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(1100));
+            Outcome outcome =
+                    ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(1100), "request-1");
 
             assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
-            assertThat(errors).singleElement().satisfies(line -> assertThat(line)
-                    .containsPattern("ApiCall(Attempt)?TimeoutException")
-                    .contains("budget of 600 ms"));
+            assertThat(errors).singleElement().satisfies(line -> {
+                assertThat(TriggerLines.field(line, "error")).containsPattern("^ApiCall(Attempt)?TimeoutException");
+                assertThat(TriggerLines.field(line, "reason")).contains("budget of 600 ms");
+            });
             assertThat(blackHole.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
             assertThat(attempts.get()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
         }
@@ -172,7 +202,8 @@ class EnqueueDeadlineTest {
         try (FaultServer blackHole = FaultServer.start(FaultServer.Fault.BLACK_HOLE)) {
             ConfirmationIngest ingest = ingest(blackHole.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
 
-            assertThatThrownBy(() -> ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(1100)))
+            assertThatThrownBy(() ->
+                            ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(1100), "request-1"))
                     .isInstanceOf(EnqueueFailedException.class)
                     .cause()
                     .hasMessageContaining("timeout")
@@ -183,30 +214,43 @@ class EnqueueDeadlineTest {
         }
     }
 
+    /**
+     * Throttling is retried with the SDK's throttling back-off. The budget here fits every attempt
+     * and both back-off sleeps, so the outcome shows the retries ran out, not the clock; with the
+     * default 2 s cap a long back-off can end the call as ApiCallTimeoutException instead.
+     */
     @Test
-    void handle_whenSqsThrottles_retriesAtMostMaxAttemptsThenFailsOpen() throws Exception {
+    void handle_whenSqsThrottles_retriesMaxAttemptsThenFailsOpenNamingTheErrorCode() throws Exception {
         try (FaultServer throttling = FaultServer.start(FaultServer.Fault.THROTTLING)) {
-            ConfirmationIngest ingest = ingest(throttling.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
+            ConfirmationIngest ingest = ingest(
+                    throttling.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN, Duration.ofSeconds(5));
 
-            Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500));
+            Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofSeconds(6), "request-1");
 
             assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
-            assertThat(throttling.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
-            assertThat(errors).singleElement().satisfies(line -> assertThat(line)
-                    .contains("sub=" + SUB)
-                    .containsPattern("Throttl|ApiCallTimeoutException"));
+            assertThat(throttling.requests()).isGreaterThanOrEqualTo(2).isEqualTo(TriggerRuntime.MAX_ATTEMPTS);
+            assertThat(errors).singleElement().satisfies(line -> {
+                assertThat(TriggerLines.field(line, "sub")).isEqualTo(SUB);
+                assertThat(TriggerLines.field(line, "error")).startsWith("SqsException");
+                assertThat(TriggerLines.field(line, "errorCode")).isEqualTo("ThrottlingException");
+            });
         }
     }
 
     @Test
     void handle_whenSqsThrottlesAndFailClosed_throwsWithTheThrottlingCause() throws Exception {
         try (FaultServer throttling = FaultServer.start(FaultServer.Fault.THROTTLING)) {
-            ConfirmationIngest ingest = ingest(throttling.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
+            ConfirmationIngest ingest = ingest(
+                    throttling.endpoint(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED, Duration.ofSeconds(5));
 
-            assertThatThrownBy(() -> ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(2500)))
+            assertThatThrownBy(() ->
+                            ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofSeconds(6), "request-1"))
                     .isInstanceOf(EnqueueFailedException.class)
-                    .hasMessageContaining("userPoolId=" + POOL);
-            assertThat(throttling.requests()).isBetween(1, TriggerRuntime.MAX_ATTEMPTS);
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            AwsServiceException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException"));
+            assertThat(throttling.requests()).isEqualTo(TriggerRuntime.MAX_ATTEMPTS);
         }
     }
 
@@ -215,7 +259,7 @@ class EnqueueDeadlineTest {
         String queueUrl = createQueue("healthy");
         ConfirmationIngest ingest = ingest(elasticMqEndpoint, "healthy", EnqueueFailurePolicy.FAIL_CLOSED);
 
-        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(5000));
+        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(5000), "request-1");
 
         assertThat(outcome).isEqualTo(Outcome.ENQUEUED);
         assertThat(attempts.get()).isEqualTo(1);
@@ -230,6 +274,12 @@ class EnqueueDeadlineTest {
         assertThat(message.name()).isEqualTo("Ada Lovelace");
         assertThat(message.clientMetadata()).containsEntry("campaign", "spring-launch");
         assertThat(errors).isEmpty();
+        assertThat(metrics).singleElement().satisfies(line -> {
+            JsonNode emf = TriggerLines.parse(line);
+            assertThat(emf.get(MetricNames.TRIGGER_ENQUEUED).asInt()).isEqualTo(1);
+            assertThat(emf.get(MetricNames.TRIGGER_ENQUEUE_FAILED).asInt()).isZero();
+            assertThat(emf.get("outcome").asText()).isEqualTo("ENQUEUED");
+        });
     }
 
     @Test
@@ -237,7 +287,7 @@ class EnqueueDeadlineTest {
         String queueUrl = createQueue("phone");
         ConfirmationIngest ingest = ingest(elasticMqEndpoint, "phone", EnqueueFailurePolicy.FAIL_CLOSED);
 
-        ingest.handle(Fixtures.event("phone-only.json"), Duration.ofMillis(5000));
+        ingest.handle(Fixtures.event("phone-only.json"), Duration.ofMillis(5000), "request-1");
 
         UserConfirmed message =
                 UserConfirmedCodec.create().decode(receive(queueUrl).get(0).body());
@@ -251,7 +301,9 @@ class EnqueueDeadlineTest {
         TriggerConfig config = config(elasticMqEndpoint, "prime", EnqueueFailurePolicy.FAIL_OPEN);
         client = sqsClient(config);
 
-        assertThat(new TriggerRuntime(config, client, reporter()).prime()).isTrue();
+        assertThat(new TriggerRuntime(config, client, credentials(), reporter(), Clock.systemUTC(), ColdStart.none())
+                        .prime(TriggerRuntime.PRIME_TIMEOUT))
+                .isTrue();
     }
 
     @Test
@@ -259,28 +311,35 @@ class EnqueueDeadlineTest {
         TriggerConfig config = config(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_CLOSED);
         client = sqsClient(config);
 
-        assertThat(new TriggerRuntime(config, client, reporter()).prime()).isFalse();
+        assertThat(new TriggerRuntime(config, client, credentials(), reporter(), Clock.systemUTC(), ColdStart.none())
+                        .prime(TriggerRuntime.PRIME_TIMEOUT))
+                .isFalse();
     }
 
     @Test
     void handle_whenNoTimeLeftAfterMargin_failsWithoutCallingSqs() throws Exception {
         ConfirmationIngest ingest = ingest(closedPort(), "provisioning", EnqueueFailurePolicy.FAIL_OPEN);
 
-        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(400));
+        Outcome outcome = ingest.handle(Fixtures.event("confirm-sign-up.json"), Duration.ofMillis(400), "request-1");
 
         assertThat(outcome).isEqualTo(Outcome.ENQUEUE_FAILED);
         assertThat(attempts.get()).isZero();
-        assertThat(errors).singleElement().satisfies(line -> assertThat(line).contains("no time left"));
+        assertThat(errors).singleElement().satisfies(line -> assertThat(TriggerLines.field(line, "reason"))
+                .contains("no time left"));
     }
 
     private ConfirmationIngest ingest(URI endpoint, String queue, EnqueueFailurePolicy policy) {
-        TriggerConfig config = config(endpoint, queue, policy);
-        client = sqsClient(config);
-        return new ConfirmationIngest(client, config, reporter(), Clock.systemUTC());
+        return ingest(endpoint, queue, policy, Duration.ofMillis(2000));
     }
 
-    private EnqueueFailureReporter reporter() {
-        return new EnqueueFailureReporter(
+    private ConfirmationIngest ingest(URI endpoint, String queue, EnqueueFailurePolicy policy, Duration cap) {
+        TriggerConfig config = config(endpoint, queue, policy, cap);
+        client = sqsClient(config);
+        return new ConfirmationIngest(client, config, reporter(), Clock.systemUTC(), ColdStart.none());
+    }
+
+    private TriggerReporter reporter() {
+        return new TriggerReporter(
                 errors::add,
                 metrics::add,
                 new dev.provisioning.common.metrics.MetricsSettings("CognitoProvisioning", "ingest-trigger"),
@@ -298,10 +357,14 @@ class EnqueueDeadlineTest {
     }
 
     private static TriggerConfig config(URI endpoint, String queue, EnqueueFailurePolicy policy) {
+        return config(endpoint, queue, policy, Duration.ofMillis(2000));
+    }
+
+    private static TriggerConfig config(URI endpoint, String queue, EnqueueFailurePolicy policy, Duration cap) {
         return new TriggerConfig(
                 endpoint + "/000000000000/" + queue,
                 policy,
-                Duration.ofMillis(2000),
+                cap,
                 Duration.ofMillis(500),
                 new AwsSettings(
                         Region.US_EAST_1,

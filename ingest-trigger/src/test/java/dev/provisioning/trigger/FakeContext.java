@@ -55,7 +55,7 @@ record FakeContext(int remainingMillis) implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return 512;
+        return 1024;
     }
 
     @Override

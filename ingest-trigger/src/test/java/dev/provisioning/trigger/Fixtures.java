@@ -13,6 +13,7 @@ final class Fixtures {
             "confirm-sign-up-without-client-metadata.json",
             "confirm-forgot-password.json",
             "federated-google.json",
+            "federated-saml-implausible-email.json",
             "phone-only.json",
             "non-ascii-name.json",
             "unknown-fields.json");

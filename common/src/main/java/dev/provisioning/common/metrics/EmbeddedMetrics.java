@@ -113,11 +113,34 @@ public final class EmbeddedMetrics {
 
     /** The EMF document {@link #emit} would write, without writing it. */
     public String line(Map<String, String> dimensions, List<Metric> metrics) {
+        return line(dimensions, metrics, Map.of());
+    }
+
+    /**
+     * Like {@link #line(Map, List)}, with extra members at the root that are logged but are neither
+     * dimensions nor metrics (the specification lets a document carry such target members), e.g. a
+     * request id that ties the line to the invocation. A {@code null} value is left out. Never user
+     * data such as an email address: the line is a log line.
+     *
+     * @throws IllegalArgumentException when a property collides with a dimension, a metric or
+     *     {@code _aws}, or the line would break the specification's limits
+     */
+    public String line(Map<String, String> dimensions, List<Metric> metrics, Map<String, String> properties) {
         Map<String, String> allDimensions = new LinkedHashMap<>();
         allDimensions.put(MetricNames.DIMENSION_FUNCTION, settings.functionName());
         dimensions.forEach((name, value) -> allDimensions.put(
                 Objects.requireNonNull(name, "dimension name"), Objects.requireNonNull(value, "value of " + name)));
         validate(allDimensions, metrics);
+        for (String property : properties.keySet()) {
+            boolean collides = property.isEmpty() || property.equals("_aws") || allDimensions.containsKey(property);
+            for (Metric metric : metrics) {
+                collides |= metric.name().equals(property);
+            }
+            if (collides) {
+                throw new IllegalArgumentException(
+                        "Property " + property + " is empty or collides with _aws, a dimension or a metric");
+            }
+        }
         StringWriter text = new StringWriter(256);
         try (JsonGenerator json = JSON.createGenerator(text)) {
             json.writeStartObject();
@@ -149,6 +172,11 @@ public final class EmbeddedMetrics {
             }
             for (Metric metric : metrics) {
                 json.writeNumberField(metric.name(), metric.value());
+            }
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                if (property.getValue() != null) {
+                    json.writeStringField(property.getKey(), property.getValue());
+                }
             }
             json.writeEndObject();
         } catch (IOException e) {

@@ -145,6 +145,48 @@ class EmbeddedMetricsTest {
     }
 
     @Test
+    void line_whenPropertiesGiven_writesThemAtTheRootAsPlainMembers() throws Exception {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("requestId", "req-1");
+        properties.put("outcome", "ENQUEUED");
+        properties.put("sub", null);
+
+        String line = emf.line(
+                Map.of(),
+                List.of(
+                        EmbeddedMetrics.Metric.one(MetricNames.TRIGGER_ENQUEUED),
+                        new EmbeddedMetrics.Metric(
+                                MetricNames.TRIGGER_DURATION, EmbeddedMetrics.Unit.MILLISECONDS, 3.5)),
+                properties);
+
+        JsonNode root = JSON.readTree(line);
+        assertConformsToSpecification(root);
+        assertThat(root.path("requestId").asText()).isEqualTo("req-1");
+        assertThat(root.path("outcome").asText()).isEqualTo("ENQUEUED");
+        assertThat(root.has("sub")).isFalse();
+        assertThat(root.path(MetricNames.TRIGGER_DURATION).asDouble()).isEqualTo(3.5);
+        // A property is not a dimension: the dimension set stays what the alarms match on.
+        assertThat(root.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .get(0)
+                        .path("Dimensions")
+                        .get(0))
+                .containsExactly(JSON.valueToTree(MetricNames.DIMENSION_FUNCTION));
+    }
+
+    @Test
+    void line_whenPropertyCollidesWithMetricOrDimension_throws() {
+        List<EmbeddedMetrics.Metric> metrics = List.of(EmbeddedMetrics.Metric.one("m"));
+
+        assertThatThrownBy(() -> emf.line(Map.of(), metrics, Map.of("m", "x")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emf.line(Map.of(), metrics, Map.of(MetricNames.DIMENSION_FUNCTION, "x")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> emf.line(Map.of(), metrics, Map.of("_aws", "x")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void metric_whenValueIsNotFinite_throws() {
         assertThatThrownBy(() -> new EmbeddedMetrics.Metric("m", EmbeddedMetrics.Unit.COUNT, Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
