@@ -189,16 +189,17 @@ public final class LocalRun {
         for (int round = 0; round < 3; round++) {
             // The trigger fails open: a confirmation it could not enqueue is healed here, by the same
             // code as the operators' ./pipeline reconcile.
-            int missing = reconciler
-                    .reconcile(
-                            pipeline.userPool().poolId(),
-                            pipeline.resources().tableName(),
-                            pipeline.resources().queueUrl(),
-                            PipelineReport.deadLetteredSubs(pipeline),
-                            false,
-                            0,
-                            QUIET)
-                    .enqueued();
+            Reconciler.Result result = reconciler.reconcile(
+                    pipeline.userPool().poolId(),
+                    pipeline.resources().tableName(),
+                    pipeline.resources().queueUrl(),
+                    PipelineReport.deadLetteredSubs(pipeline),
+                    false,
+                    0,
+                    QUIET);
+            // A reconcile that could not finish must say so: the users it did not reach count as lost.
+            result.error().ifPresent(error -> err.println("reconcile stopped early: " + error));
+            int missing = result.enqueued();
             if (missing == 0) {
                 break;
             }

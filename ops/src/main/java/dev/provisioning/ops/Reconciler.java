@@ -45,6 +45,9 @@ public final class Reconciler {
 
     static final String CONFIRMED_FILTER = "cognito:user_status = \"CONFIRMED\"";
     static final int BATCH_GET_ATTEMPTS = 8;
+
+    /** DynamoDB's limit on the keys of one BatchGetItem. */
+    static final int BATCH_GET_MAX_KEYS = 100;
     // A queue that refuses this many sends in a row refuses the rest too; stop and report.
     private static final int MAX_FAILURES_IN_A_ROW = 10;
     private static final Duration BACKOFF_BASE = Duration.ofMillis(50);
@@ -260,11 +263,21 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * The account ids among these users' that exist. In chunks of {@link #BATCH_GET_MAX_KEYS}: a
+     * ListUsers page is at most 60 users in AWS, but an emulator may return a whole pool at once.
+     */
     private Set<String> existingAccounts(String tableName, String poolId, List<UserType> users) {
         Set<String> found = new HashSet<>();
-        if (users.isEmpty()) {
-            return found;
+        for (int from = 0; from < users.size(); from += BATCH_GET_MAX_KEYS) {
+            found.addAll(existingAccountsOf(
+                    tableName, poolId, users.subList(from, Math.min(users.size(), from + BATCH_GET_MAX_KEYS))));
         }
+        return found;
+    }
+
+    private Set<String> existingAccountsOf(String tableName, String poolId, List<UserType> users) {
+        Set<String> found = new HashSet<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (UserType user : users) {
             keys.add(Map.of(

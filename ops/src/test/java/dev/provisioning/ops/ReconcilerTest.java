@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersRequest;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.MessageActionType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -137,6 +139,24 @@ class ReconcilerTest {
         String output = progressBytes.toString(StandardCharsets.UTF_8);
         assertThat(output).contains("page 1:").contains("page 3:").doesNotContain("rejected the filter");
         assertThat(output).doesNotContain("@example.com");
+    }
+
+    @Test
+    void reconcile_whenCognitoReturnsTheWholePoolInOnePage_looksAccountsUpInChunksDynamoDbAccepts() {
+        // cognito-local ignores Limit and pagination: one page of every user, more than BatchGetItem takes.
+        String queue = newQueue();
+        CognitoIdentityProviderClient onePage = new OnePageCognito(cognito);
+
+        Reconciler.Result result = new Reconciler(onePage, dynamoDb, sqs, Clock.systemUTC())
+                .reconcile(poolId, table, queue, deadLettered, true, 0, progress);
+
+        assertThat(CONFIRMED).isGreaterThan(Reconciler.BATCH_GET_MAX_KEYS);
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.confirmed()).isEqualTo(CONFIRMED);
+        assertThat(result.withAccount()).isEqualTo(withAccount.size());
+        assertThat(progressBytes.toString(StandardCharsets.UTF_8))
+                .contains("page 1:")
+                .doesNotContain("page 2:");
     }
 
     @Test
@@ -348,6 +368,37 @@ class ReconcilerTest {
      * half the keys and return the rest as UnprocessedKeys, as a throttled table does (no emulator
      * does it for small items).
      */
+    /** Answers ListUsers with every page of the real pool at once, as cognito-local does. */
+    private static final class OnePageCognito implements CognitoIdentityProviderClient {
+        private final CognitoIdentityProviderClient delegate;
+
+        OnePageCognito(CognitoIdentityProviderClient delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ListUsersResponse listUsers(ListUsersRequest request) {
+            List<UserType> users = new ArrayList<>();
+            String token = null;
+            do {
+                String next = token;
+                ListUsersResponse page = delegate.listUsers(
+                        request.toBuilder().paginationToken(next).build());
+                users.addAll(page.users());
+                token = page.paginationToken();
+            } while (token != null);
+            return ListUsersResponse.builder().users(users).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return delegate.serviceName();
+        }
+
+        @Override
+        public void close() {}
+    }
+
     private static final class UnprocessingDynamoDb implements DynamoDbClient {
         private final DynamoDbClient delegate;
         private final int times;
