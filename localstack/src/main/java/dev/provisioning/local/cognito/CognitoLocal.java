@@ -2,6 +2,7 @@ package dev.provisioning.local.cognito;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.provisioning.common.EmailAddresses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,6 @@ public final class CognitoLocal implements AutoCloseable {
     // pino-pretty is configured with colorize: true inside cognito-local, so its output always carries ANSI codes.
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
     // cognito-local logs confirmation-code deliveries and Lambda payloads verbatim, addresses included.
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     private static final Object NPM_LOCK = new Object();
 
     /**
@@ -295,8 +295,7 @@ public final class CognitoLocal implements AutoCloseable {
         return Thread.ofPlatform().daemon().name(name).start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    String clean =
-                            EMAIL.matcher(ANSI.matcher(line).replaceAll("")).replaceAll("<email>");
+                    String clean = EmailAddresses.redact(ANSI.matcher(line).replaceAll(""));
                     synchronized (tail) {
                         tail.addLast(clean);
                         if (tail.size() > LOG_TAIL) {

@@ -66,6 +66,10 @@ class ChaosIT {
                             .sum())
                     .as("Cognito retries were simulated")
                     .isPositive();
+            // No address of the run (user00000@example.com ...) in any line any component printed.
+            java.util.regex.Pattern address = java.util.regex.Pattern.compile("user\\d{5}(@|%40)");
+            assertThat(logs).isNotEmpty().noneMatch(line -> address.matcher(line)
+                    .find());
             // Whatever reached the DLQ says why.
             assertThat(DeadLetters.peek(pipeline))
                     .allSatisfy(m -> assertThat(m.messageAttributes()).containsKey("failure.reason"));
