@@ -67,15 +67,7 @@ class DoctorCommandTest {
 
     @AfterAll
     static void stopMoto() {
-        for (AutoCloseable closeable : new AutoCloseable[] {cognito, lambda, sqs, dynamoDb, ses, clients, moto}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception ignored) {
-                // best effort; moto is stopped last
-            }
-        }
+        MotoTestServer.closeAll(cognito, lambda, sqs, dynamoDb, ses, clients, moto);
     }
 
     // ---- the whole run and its exit codes --------------------------------------------------------

@@ -50,6 +50,19 @@ final class MotoTestServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** Closes each of them that is not null, in order, whatever the others do; put moto last. */
+    static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // best effort: a test's clean-up must stop everything it can
+            }
+        }
+    }
+
     /** The environment of a process whose AWS clients all go to this moto. */
     Settings settings() {
         return Settings.of(Map.of(

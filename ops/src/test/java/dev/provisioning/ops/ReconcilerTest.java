@@ -104,15 +104,7 @@ class ReconcilerTest {
 
     @AfterAll
     static void stopMoto() {
-        for (AutoCloseable closeable : new AutoCloseable[] {cognito, dynamoDb, sqs, factory, moto}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception ignored) {
-                // best effort; moto is stopped last
-            }
-        }
+        MotoTestServer.closeAll(cognito, dynamoDb, sqs, factory, moto);
     }
 
     @Test
