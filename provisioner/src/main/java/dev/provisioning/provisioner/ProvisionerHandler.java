@@ -32,10 +32,6 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
         this(Default.PROCESSOR, Default.METRICS);
     }
 
-    ProvisionerHandler(BatchProcessor processor) {
-        this(processor, ProvisioningMetrics.disabled());
-    }
-
     ProvisionerHandler(BatchProcessor processor, ProvisioningMetrics metrics) {
         this.processor = processor;
         this.metrics = metrics;
