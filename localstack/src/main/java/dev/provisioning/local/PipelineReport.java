@@ -2,6 +2,7 @@ package dev.provisioning.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.MotoServer;
@@ -98,9 +99,9 @@ public record PipelineReport(
         Map<String, Integer> poisonFirstReceive = new HashMap<>();
         for (Message message : deadLetters) {
             sub(message.body()).ifPresent(deadLetteredSubs::add);
-            var source = message.messageAttributes().get("source.messageId");
+            var source = message.messageAttributes().get(DeadLetterAttributes.SOURCE_MESSAGE_ID);
             if (source != null && poisonMessageIds.contains(source.stringValue())) {
-                var receives = message.messageAttributes().get("source.receiveCount");
+                var receives = message.messageAttributes().get(DeadLetterAttributes.RECEIVE_COUNT);
                 int count = receives == null ? Integer.MAX_VALUE : Integer.parseInt(receives.stringValue());
                 poisonFirstReceive.merge(source.stringValue(), count, Math::min);
             }

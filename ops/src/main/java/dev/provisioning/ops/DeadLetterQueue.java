@@ -3,6 +3,7 @@ package dev.provisioning.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.provisioning.common.DeadLetterAttributes;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,8 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -49,12 +48,8 @@ final class DeadLetterQueue {
     static final String NO_REASON = "(moved by the queue's redrive policy)";
 
     /** The reason the provisioner attaches when transient retries ran out; the last one is in the message. */
-    static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
-
     static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
 
-    // The provisioner's BatchProcessor writes "after N attempts, last: REASON detail" for RETRIES_EXHAUSTED.
-    private static final Pattern LAST_REASON = Pattern.compile("^after \\d+ attempts, last: ([A-Z][A-Z0-9_]*)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PROGRESS_EVERY = 100;
     // A target queue that refuses this many sends in a row refuses the rest too; stop and report.
@@ -213,7 +208,8 @@ final class DeadLetterQueue {
                 oldest = age.compareTo(oldest) > 0 ? age : oldest;
                 newest = newest == null || age.compareTo(newest) < 0 ? age : newest;
                 if (examples.size() < 3) {
-                    examples.add(attribute(message, "source.messageId").orElse(message.messageId()));
+                    examples.add(attribute(message, DeadLetterAttributes.SOURCE_MESSAGE_ID)
+                            .orElse(message.messageId()));
                 }
             }
             groups.add(new Group(
@@ -538,18 +534,15 @@ final class DeadLetterQueue {
     }
 
     static String reason(Message message) {
-        return attribute(message, "failure.reason").orElse(NO_REASON);
+        return attribute(message, DeadLetterAttributes.REASON).orElse(NO_REASON);
     }
 
     /** The reason of the last attempt, read from {@code failure.message}, for exhausted retries only. */
     static Optional<String> lastReason(Message message) {
-        if (!RETRIES_EXHAUSTED.equals(reason(message))) {
+        if (!DeadLetterAttributes.RETRIES_EXHAUSTED.equals(reason(message))) {
             return Optional.empty();
         }
-        return attribute(message, "failure.message").flatMap(text -> {
-            Matcher matcher = LAST_REASON.matcher(text);
-            return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
-        });
+        return attribute(message, DeadLetterAttributes.MESSAGE).flatMap(DeadLetterAttributes::lastReason);
     }
 
     /** True when {@code wanted} is the message's reason, or the last reason of its exhausted retries. */

@@ -1,5 +1,6 @@
 package dev.provisioning.ops;
 
+import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.EmailAddresses;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -280,11 +281,11 @@ final class UserTracer {
                 .filter(m -> m.body() != null && m.body().contains(sub))
                 .map(m -> new Trace.DeadLetter(
                         m.messageId(),
-                        attribute(m, "failure.reason"),
-                        attribute(m, "failure.class"),
-                        attribute(m, "failure.message"),
-                        attribute(m, "failure.firstFailedAt"),
-                        attribute(m, "source.messageId")))
+                        attribute(m, DeadLetterAttributes.REASON),
+                        attribute(m, DeadLetterAttributes.ERROR_CLASS),
+                        attribute(m, DeadLetterAttributes.MESSAGE),
+                        attribute(m, DeadLetterAttributes.FIRST_FAILED_AT),
+                        attribute(m, DeadLetterAttributes.SOURCE_MESSAGE_ID)))
                 .toList();
     }
 

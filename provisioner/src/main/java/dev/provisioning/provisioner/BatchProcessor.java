@@ -2,6 +2,7 @@ package dev.provisioning.provisioner;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.common.logging.LogContext;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
@@ -150,23 +152,16 @@ final class BatchProcessor {
             metrics.recordProvisioned(result, message.confirmedAt());
             boolean didSomething = result.accountCreated() || result.emailSent() || result.userServiceSynced();
             // One INFO line per provisioned user; a redelivery that finds everything done is DEBUG.
-            if (didSomething ? log.isInfoEnabled() : log.isDebugEnabled()) {
-                String line = "Provisioned accountId={} messageId={} accountCreated={} emailSent={}"
-                        + " resentAfterExpiredClaim={} userServiceSynced={}";
-                Object[] fields = {
-                    message.idempotencyKey(),
-                    record.getMessageId(),
-                    result.accountCreated(),
-                    result.emailSent(),
-                    result.emailResentAfterExpiredClaim(),
-                    result.userServiceSynced()
-                };
-                if (didSomething) {
-                    log.info(line, fields);
-                } else {
-                    log.debug(line, fields);
-                }
-            }
+            log.atLevel(didSomething ? Level.INFO : Level.DEBUG)
+                    .log(
+                            "Provisioned accountId={} messageId={} accountCreated={} emailSent={}"
+                                    + " resentAfterExpiredClaim={} userServiceSynced={}",
+                            message.idempotencyKey(),
+                            record.getMessageId(),
+                            result.accountCreated(),
+                            result.emailSent(),
+                            result.emailResentAfterExpiredClaim(),
+                            result.userServiceSynced());
             return true;
         } catch (RuntimeException e) {
             FailureClassifier.Failure failure = classifier.classify(e);
@@ -211,8 +206,8 @@ final class BatchProcessor {
                     accountId,
                     new FailureClassifier.Failure(
                             false,
-                            "RETRIES_EXHAUSTED",
-                            "after " + receiveCount + " attempts, last: " + failure.reason() + " " + failure.message(),
+                            DeadLetterAttributes.RETRIES_EXHAUSTED,
+                            DeadLetterAttributes.exhaustedMessage(receiveCount, failure.reason(), failure.message()),
                             Duration.ZERO));
         }
         Duration delay = backoff.delay(receiveCount, failure.notBefore());

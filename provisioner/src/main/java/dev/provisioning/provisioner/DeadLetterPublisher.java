@@ -1,6 +1,7 @@
 package dev.provisioning.provisioner;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.provisioning.common.DeadLetterAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,13 +14,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * and the reason attached as message attributes, so an operator sees why without a log search.
  */
 final class DeadLetterPublisher {
-
-    static final String REASON = "failure.reason";
-    static final String ERROR_CLASS = "failure.class";
-    static final String MESSAGE = "failure.message";
-    static final String FIRST_FAILED_AT = "failure.firstFailedAt";
-    static final String SOURCE_MESSAGE_ID = "source.messageId";
-    static final String RECEIVE_COUNT = "source.receiveCount";
 
     /** SQS allows 10 attributes per message; keep room for the producer's own. */
     private static final int MAX_MESSAGE_LENGTH = 1024;
@@ -41,13 +35,17 @@ final class DeadLetterPublisher {
                 }
             });
         }
-        attributes.put(REASON, text("String", failure.reason()));
-        attributes.put(ERROR_CLASS, text("String", failure.permanent() ? "PERMANENT" : "TRANSIENT"));
-        attributes.put(MESSAGE, text("String", truncate(failure.message())));
+        attributes.put(DeadLetterAttributes.REASON, text("String", failure.reason()));
         attributes.put(
-                FIRST_FAILED_AT, text("String", firstFailedAt(message, now).toString()));
-        attributes.put(SOURCE_MESSAGE_ID, text("String", message.getMessageId()));
-        attributes.put(RECEIVE_COUNT, text("Number", String.valueOf(BatchProcessor.receiveCount(message))));
+                DeadLetterAttributes.ERROR_CLASS, text("String", failure.permanent() ? "PERMANENT" : "TRANSIENT"));
+        attributes.put(DeadLetterAttributes.MESSAGE, text("String", truncate(failure.message())));
+        attributes.put(
+                DeadLetterAttributes.FIRST_FAILED_AT,
+                text("String", firstFailedAt(message, now).toString()));
+        attributes.put(DeadLetterAttributes.SOURCE_MESSAGE_ID, text("String", message.getMessageId()));
+        attributes.put(
+                DeadLetterAttributes.RECEIVE_COUNT,
+                text("Number", String.valueOf(BatchProcessor.receiveCount(message))));
         String body = message.getBody() == null || message.getBody().isEmpty() ? " " : message.getBody();
         sqs.sendMessage(SendMessageRequest.builder()
                 .queueUrl(deadLetterQueueUrl)

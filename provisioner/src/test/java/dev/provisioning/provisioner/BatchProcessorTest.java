@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
 import java.net.URI;
@@ -144,7 +145,7 @@ class BatchProcessorTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(deadLetters())
                 .extracting(m ->
-                        m.messageAttributes().get(DeadLetterPublisher.REASON).stringValue())
+                        m.messageAttributes().get(DeadLetterAttributes.REASON).stringValue())
                 .containsExactlyInAnyOrder("UNSUPPORTED_SCHEMA_VERSION", "NOT_JSON");
     }
 
