@@ -116,12 +116,10 @@ public final class ProvisioningStack extends Stack {
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(14))
                 .build();
-        // AWS advises a visibility timeout of at least 6x the function timeout plus the batching window.
-        int visibilitySeconds = settings.visibilityTimeoutSeconds();
         queue = Queue.Builder.create(this, "SignupQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
-                .visibilityTimeout(Duration.seconds(visibilitySeconds))
+                .visibilityTimeout(Duration.seconds(settings.visibilityTimeoutSeconds()))
                 // Shorter than the DLQ's: a dead-lettered message keeps its original enqueue time.
                 .retentionPeriod(Duration.days(4))
                 .deadLetterQueue(DeadLetterQueue.builder()

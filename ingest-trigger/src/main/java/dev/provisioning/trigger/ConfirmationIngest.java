@@ -69,11 +69,10 @@ final class ConfirmationIngest {
     Outcome handle(byte[] event, Duration remaining, String requestId) {
         long started = System.nanoTime();
         Invocation invocation = new Invocation();
-        invocation.requestId = requestId;
         Outcome outcome;
         try {
-            invocation.waitedBefore = coldStart.takeElapsed(clock.millis());
-            outcome = process(event, remaining, invocation);
+            Duration waitedBefore = coldStart.takeElapsed(clock.millis());
+            outcome = process(event, remaining, waitedBefore, requestId, invocation);
         } catch (RuntimeException | LinkageError e) {
             outcome = invocation.failed("unexpected " + e.getClass().getSimpleName() + " on the enqueue path", e);
         }
@@ -94,7 +93,8 @@ final class ConfirmationIngest {
         return outcome;
     }
 
-    private Outcome process(byte[] event, Duration remaining, Invocation invocation) {
+    private Outcome process(
+            byte[] event, Duration remaining, Duration waitedBefore, String requestId, Invocation invocation) {
         PostConfirmationEvent confirmation;
         try {
             confirmation = PostConfirmationEvent.parse(event);
@@ -107,14 +107,14 @@ final class ConfirmationIngest {
             return Outcome.SKIPPED;
         }
         if (!PostConfirmationEvent.CONFIRM_SIGN_UP.equals(source)) {
-            reporter.ignored(invocation.requestId, source, confirmation.userPoolId());
+            reporter.ignored(requestId, source, confirmation.userPoolId());
             return Outcome.SKIPPED;
         }
         String sub = confirmation.attribute("sub");
         if (confirmation.userPoolId() == null || sub == null || sub.isBlank()) {
             return invocation.failed("event lacks userPoolId or the sub attribute", null);
         }
-        Duration budget = budget(remaining, invocation.waitedBefore);
+        Duration budget = budget(remaining, waitedBefore);
         if (budget.isZero()) {
             return invocation.failed("no time left in the invocation to enqueue", null);
         }
@@ -123,7 +123,7 @@ final class ConfirmationIngest {
             // Federated IdPs map whatever they like into email, and Cognito does not validate it. The
             // provisioner's decoder would dead-letter such a message (INVALID_FIELD) and no account
             // would exist; without an email the user gets the account and no welcome email.
-            reporter.emailDropped(invocation.requestId, confirmation.userPoolId(), sub);
+            reporter.emailDropped(requestId, confirmation.userPoolId(), sub);
             email = null;
         }
         String body = UserConfirmedWriter.write(toMessage(confirmation, sub, email));
@@ -187,8 +187,6 @@ final class ConfirmationIngest {
 
     /** What one invocation learnt on its way, for the reports. */
     private static final class Invocation {
-        String requestId;
-        Duration waitedBefore = Duration.ZERO;
         PostConfirmationEvent event;
         String reason;
         Throwable cause;

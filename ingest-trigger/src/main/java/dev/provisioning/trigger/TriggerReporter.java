@@ -3,6 +3,7 @@ package dev.provisioning.trigger;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.provisioning.common.MetricNames;
+import dev.provisioning.common.logging.LogContext;
 import dev.provisioning.common.metrics.EmbeddedMetrics;
 import dev.provisioning.common.metrics.MetricsSettings;
 import dev.provisioning.trigger.ConfirmationIngest.Outcome;
@@ -58,9 +59,9 @@ final class TriggerReporter {
     void invocation(Outcome outcome, String requestId, String poolId, String sub, double durationMillis) {
         guarded(() -> {
             Map<String, String> properties = new LinkedHashMap<>();
-            properties.put("requestId", requestId);
-            properties.put("poolId", poolId);
-            properties.put("sub", sub);
+            properties.put(LogContext.REQUEST_ID, requestId);
+            properties.put(LogContext.POOL_ID, poolId);
+            properties.put(LogContext.SUB, sub);
             properties.put("outcome", outcome.name());
             metricSink.accept(metrics.line(
                     Map.of(),
@@ -144,9 +145,9 @@ final class TriggerReporter {
             json.writeStringField("level", level);
             json.writeStringField("logger", LOGGER);
             json.writeStringField("message", message);
-            json.writeStringField("requestId", requestId);
-            json.writeStringField("poolId", poolId);
-            json.writeStringField("sub", sub);
+            json.writeStringField(LogContext.REQUEST_ID, requestId);
+            json.writeStringField(LogContext.POOL_ID, poolId);
+            json.writeStringField(LogContext.SUB, sub);
             for (Map.Entry<String, String> field : fields.entrySet()) {
                 json.writeStringField(field.getKey(), field.getValue());
             }

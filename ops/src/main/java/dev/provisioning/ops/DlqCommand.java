@@ -85,7 +85,7 @@ public final class DlqCommand implements Command {
             if (result.coverage().failed()) {
                 return OpsCli.FAILED;
             }
-            return result.failed() == 0 ? OpsCli.OK : OpsCli.PROBLEM;
+            return result.ok() ? OpsCli.OK : OpsCli.PROBLEM;
         } catch (ConfigurationException e) {
             err.println("dlq: configuration: " + e.getMessage());
             return OpsCli.USAGE;

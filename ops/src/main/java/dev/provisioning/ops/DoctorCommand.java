@@ -16,8 +16,6 @@ import java.util.function.Function;
  */
 public final class DoctorCommand implements Command {
 
-    /** Exit code: bad usage or configuration (an unknown option, a missing region). */
-    static final int EXIT_USAGE = 2;
     /** Exit code: doctor itself failed (a bug or an unexpected answer), so nothing is known. */
     static final int EXIT_CRASH = 4;
 
@@ -77,9 +75,9 @@ public final class DoctorCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.contains("--help") || args.contains("-h")) {
+        if (OpsCli.wantsHelp(args)) {
             out.println(USAGE);
-            return 0;
+            return OpsCli.OK;
         }
         Options options;
         try {
@@ -87,7 +85,7 @@ public final class DoctorCommand implements Command {
         } catch (IllegalArgumentException | ConfigurationException e) {
             err.println("doctor: " + e.getMessage());
             err.println(USAGE);
-            return EXIT_USAGE;
+            return OpsCli.USAGE;
         }
         try (OpsClients clients = OpsClients.create(settings, options.cognitoEndpoint())) {
             WiringDoctor.Report report = doctors.apply(clients).examine(options.target(), options.fix());
@@ -99,7 +97,7 @@ public final class DoctorCommand implements Command {
             return report.exitCode();
         } catch (ConfigurationException e) {
             err.println("doctor: " + e.getMessage());
-            return EXIT_USAGE;
+            return OpsCli.USAGE;
         } catch (RuntimeException e) {
             // Every expected AWS error is a check's verdict; what reaches here is doctor's own failure.
             err.println("doctor: crashed, nothing is proven: " + e.getClass().getSimpleName() + ": " + e.getMessage());

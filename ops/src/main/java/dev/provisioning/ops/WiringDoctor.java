@@ -667,7 +667,7 @@ final class WiringDoctor {
     // ---- 3: queue and DLQ ----------------------------------------------------------------------
 
     /** What the later checks need of the signup queue. */
-    private record Queue(String url, String arn, int visibilitySeconds) {}
+    private record Queue(String arn, int visibilitySeconds) {}
 
     private Optional<Queue> checkQueue(Target target, List<Check> checks) {
         if (target.queueUrl().isEmpty()) {
@@ -717,8 +717,7 @@ final class WiringDoctor {
                 checks.add(Check.fail("queue.redrive", "unreadable RedrivePolicy: " + redrive, ""));
             }
         }
-        return Optional.of(
-                new Queue(url, attributes.get("QueueArn"), parseInt(attributes.get("VisibilityTimeout"), -1)));
+        return Optional.of(new Queue(attributes.get("QueueArn"), parseInt(attributes.get("VisibilityTimeout"), -1)));
     }
 
     private void checkDeadLetterQueue(String dlqArn, int queueRetention, List<Check> checks) {

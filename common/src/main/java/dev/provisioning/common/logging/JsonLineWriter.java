@@ -47,19 +47,20 @@ final class JsonLineWriter {
             json.writeStringField("timestamp", time.toString());
             json.writeStringField("level", level.name());
             json.writeStringField("logger", logger);
-            json.writeStringField("message", redact(message));
+            json.writeStringField("message", EmailAddresses.redact(message));
             for (String field : LogContext.CORRELATION_FIELDS) {
                 json.writeStringField(field, fields.get(field));
             }
             for (Map.Entry<String, String> entry : fields.entrySet()) {
                 if (!isCorrelationField(entry.getKey())) {
-                    json.writeStringField(entry.getKey(), redact(entry.getValue()));
+                    json.writeStringField(entry.getKey(), EmailAddresses.redact(entry.getValue()));
                 }
             }
             if (throwable != null) {
                 json.writeStringField(
                         "error",
-                        throwable.getClass().getName() + ": " + redact(String.valueOf(throwable.getMessage())));
+                        throwable.getClass().getName() + ": "
+                                + EmailAddresses.redact(String.valueOf(throwable.getMessage())));
                 json.writeArrayFieldStart("stack");
                 StackTraceElement[] frames = throwable.getStackTrace();
                 for (int i = 0; i < Math.min(frames.length, MAX_STACK_FRAMES); i++) {
@@ -81,9 +82,5 @@ final class JsonLineWriter {
             }
         }
         return false;
-    }
-
-    private static String redact(String text) {
-        return EmailAddresses.redact(text);
     }
 }
