@@ -84,9 +84,9 @@ public record StackSettings(
     public static final String DEFAULT_USER_POOL_CONSTRUCT_ID = "UserPool";
     /** Default trigger jar, relative to the infra module. */
     public static final String DEFAULT_TRIGGER_JAR =
-            "../ingest-trigger/target/ingest-trigger-0.1.0-SNAPSHOT-lambda.jar";
+            "../ingest-trigger/target/ingest-trigger-lambda.jar";
     /** Default provisioner jar, relative to the infra module. */
-    public static final String DEFAULT_PROVISIONER_JAR = "../provisioner/target/provisioner-0.1.0-SNAPSHOT-lambda.jar";
+    public static final String DEFAULT_PROVISIONER_JAR = "../provisioner/target/provisioner-lambda.jar";
 
     private static final Pattern USER_POOL_ID_PATTERN = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d_[0-9A-Za-z]+");
 

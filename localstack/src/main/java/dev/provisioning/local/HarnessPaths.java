@@ -15,14 +15,10 @@ import java.nio.file.Path;
  */
 public record HarnessPaths(Path triggerJar, Path provisionerJar, Path localstackDir) {
 
-    static final String VERSION = "0.1.0-SNAPSHOT";
-
     public static HarnessPaths discover() {
         Path root = repositoryRoot();
-        Path trigger = property(
-                "trigger.jar", root.resolve("ingest-trigger/target/ingest-trigger-" + VERSION + "-lambda.jar"));
-        Path provisioner =
-                property("provisioner.jar", root.resolve("provisioner/target/provisioner-" + VERSION + "-lambda.jar"));
+        Path trigger = property("trigger.jar", root.resolve("ingest-trigger/target/ingest-trigger-lambda.jar"));
+        Path provisioner = property("provisioner.jar", root.resolve("provisioner/target/provisioner-lambda.jar"));
         Path localstack = property("localstack.dir", root.resolve("localstack"));
         for (Path jar : new Path[] {trigger, provisioner}) {
             if (!Files.isRegularFile(jar)) {
