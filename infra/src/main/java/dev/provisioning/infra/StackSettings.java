@@ -83,8 +83,7 @@ public record StackSettings(
     /** Construct id of the user pool the stack creates. */
     public static final String DEFAULT_USER_POOL_CONSTRUCT_ID = "UserPool";
     /** Default trigger jar, relative to the infra module. */
-    public static final String DEFAULT_TRIGGER_JAR =
-            "../ingest-trigger/target/ingest-trigger-lambda.jar";
+    public static final String DEFAULT_TRIGGER_JAR = "../ingest-trigger/target/ingest-trigger-lambda.jar";
     /** Default provisioner jar, relative to the infra module. */
     public static final String DEFAULT_PROVISIONER_JAR = "../provisioner/target/provisioner-lambda.jar";
 
