@@ -345,7 +345,10 @@ public final class TriggerBench {
                 options.warmIterations(),
                 jdk);
         if (options.markdown() != null) {
-            Files.createDirectories(options.markdown().toAbsolutePath().getParent());
+            Path parent = options.markdown().toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             Files.writeString(options.markdown(), markdown(result, triggerCold, floorCold, triggerCds, floorCds));
         }
         return result;
@@ -626,8 +629,13 @@ public final class TriggerBench {
 
     private static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Could not delete " + p, e);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -334,8 +334,10 @@ public final class LocalRun {
         err.println("press Ctrl-C to stop");
     }
 
+    private static final Path ENDPOINTS_DIR = Path.of("target");
+
     /** Where {@code --keep-running} leaves its endpoints for {@code ./pipeline trace|dlq|reconcile}. */
-    static final Path ENDPOINTS_FILE = Path.of("target", "local-endpoints.env");
+    static final Path ENDPOINTS_FILE = ENDPOINTS_DIR.resolve("local-endpoints.env");
 
     /** Writes the environment of the running local pipeline; removed when this process exits. */
     static Path writeEndpoints(LocalPipeline pipeline) {
@@ -350,7 +352,7 @@ public final class LocalRun {
         env.append("USER_POOL_ID=").append(pipeline.userPool().poolId()).append('\n');
         env.append("COGNITO_ENDPOINT=").append(pipeline.cognito().endpoint()).append('\n');
         try {
-            Files.createDirectories(ENDPOINTS_FILE.getParent());
+            Files.createDirectories(ENDPOINTS_DIR);
             Files.writeString(ENDPOINTS_FILE, env.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + ENDPOINTS_FILE, e);
@@ -382,6 +384,7 @@ public final class LocalRun {
     static final class ComponentLog implements Consumer<String>, AutoCloseable {
         private final java.io.Writer file;
         private final PrintStream echo;
+        private final Object lock = new Object();
 
         private ComponentLog(java.io.Writer file, PrintStream echo) {
             this.file = file;
@@ -390,8 +393,9 @@ public final class LocalRun {
 
         static ComponentLog open(Path path, PrintStream echo) {
             try {
-                if (path.getParent() != null) {
-                    Files.createDirectories(path.getParent());
+                Path parent = path.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
                 }
                 return new ComponentLog(
                         Files.newBufferedWriter(
@@ -406,24 +410,28 @@ public final class LocalRun {
         }
 
         @Override
-        public synchronized void accept(String line) {
-            try {
-                file.write(line);
-                file.write('\n');
-            } catch (IOException e) {
-                // A full disk must not stop the pipeline; the console still has progress.
-            }
-            if (echo != null) {
-                echo.println(line);
+        public void accept(String line) {
+            synchronized (lock) {
+                try {
+                    file.write(line);
+                    file.write('\n');
+                } catch (IOException e) {
+                    // A full disk must not stop the pipeline; the console still has progress.
+                }
+                if (echo != null) {
+                    echo.println(line);
+                }
             }
         }
 
         @Override
-        public synchronized void close() {
-            try {
-                file.close();
-            } catch (IOException e) {
-                // Nothing useful to do at shutdown.
+        public void close() {
+            synchronized (lock) {
+                try {
+                    file.close();
+                } catch (IOException e) {
+                    // Nothing useful to do at shutdown.
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.provisioning.local.cognito;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.local.FileTrees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,15 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Runs cognito-local 5.3.0 (a local Cognito user pool API) as a Node.js child process on a free loopback port. */
 public final class CognitoLocal implements AutoCloseable {
@@ -68,7 +68,7 @@ public final class CognitoLocal implements AutoCloseable {
     private final String region;
     private final ArrayDeque<String> tail;
     private final Thread shutdownHook;
-    private boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private CognitoLocal(Process process, Path workDir, URI endpoint, String region, ArrayDeque<String> tail) {
         this.process = process;
@@ -114,7 +114,7 @@ public final class CognitoLocal implements AutoCloseable {
         try {
             process = builder.start();
         } catch (IOException e) {
-            deleteRecursively(workDir);
+            FileTrees.delete(workDir);
             throw new UncheckedIOException("cannot start cognito-local with node", e);
         }
         drain(process.getInputStream(), options.log(), tail, "cognito-local-log");
@@ -156,11 +156,10 @@ public final class CognitoLocal implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         stop(process, workDir);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -330,18 +329,7 @@ public final class CognitoLocal implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(workDir);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temp directory left behind is not worth failing a close() for
-        }
+        FileTrees.delete(workDir);
     }
 
     private static int freePort() {

@@ -1,6 +1,7 @@
 package dev.provisioning.local.lambda;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.provisioning.local.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Runs Lambda functions locally with AWS's own runtime interface client, one child JVM per instance, and serves them
@@ -223,11 +222,10 @@ public final class LocalLambdaHost implements AutoCloseable {
     }
 
     private void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder())
-                    .forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            logSink.accept("[lambda-host] could not delete " + root + ": " + e);
+        List<Path> left = FileTrees.delete(root);
+        if (!left.isEmpty()) {
+            logSink.accept(
+                    "[lambda-host] could not delete " + left.size() + " paths under " + root + ", e.g. " + left.get(0));
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -40,7 +41,7 @@ final class Sandbox implements AutoCloseable {
     private final Process process;
     private volatile Invocation current;
     private volatile boolean killed;
-    private int invocations;
+    private final AtomicInteger invocations = new AtomicInteger();
 
     private Sandbox(String label, HostConfig host, RuntimeApiServer api, Process process) {
         this.label = label;
@@ -151,7 +152,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     boolean isColdStart() {
-        return invocations == 0;
+        return invocations.get() == 0;
     }
 
     boolean isAlive() {
@@ -164,7 +165,7 @@ final class Sandbox implements AutoCloseable {
 
     /** Runs one invocation; not thread-safe, the pool hands an instance to one caller at a time. */
     Invocation.Outcome invoke(Invocation invocation) throws InterruptedException {
-        invocations++;
+        invocations.incrementAndGet();
         current = invocation;
         if (!process.isAlive()) {
             onExit();
