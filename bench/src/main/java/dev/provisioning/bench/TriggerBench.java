@@ -1,5 +1,6 @@
 package dev.provisioning.bench;
 
+import dev.provisioning.common.FunctionEnvironment;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -220,13 +221,13 @@ public final class TriggerBench {
                 queueUrl = admin.createQueue(b -> b.queueName("bench-provisioning"))
                         .queueUrl();
             }
-            environment.put("QUEUE_URL", queueUrl);
+            environment.put(FunctionEnvironment.QUEUE_URL, queueUrl);
             environment.put("AWS_REGION", "us-east-1");
             environment.put("AWS_ENDPOINT_URL_SQS", endpoint.toString());
             environment.put("AWS_ACCESS_KEY_ID", "bench");
             environment.put("AWS_SECRET_ACCESS_KEY", "bench");
             // A failed enqueue must fail the bench, not look like a fast cold start.
-            environment.put("ENQUEUE_FAILURE_POLICY", "FAIL_CLOSED");
+            environment.put(FunctionEnvironment.ENQUEUE_FAILURE_POLICY, "FAIL_CLOSED");
             return measureAgainstQueue();
         } finally {
             elasticMq.stopAndWait();

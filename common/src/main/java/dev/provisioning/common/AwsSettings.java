@@ -23,16 +23,20 @@ public record AwsSettings(
         Region region, Settings endpointOverrides, Duration apiCallTimeout, Duration apiCallAttemptTimeout) {
 
     static AwsSettings from(Settings settings) {
-        String region = settings.optional("AWS_REGION")
-                .or(() -> settings.optional("AWS_DEFAULT_REGION"))
+        String region = settings.optional(FunctionEnvironment.AWS_REGION)
+                .or(() -> settings.optional(FunctionEnvironment.AWS_DEFAULT_REGION))
                 .orElseThrow(() -> new ConfigurationException(
                         "Missing required environment variable AWS_REGION (the region of the queue, table and"
                                 + " SES identity; Lambda sets it)"));
         return new AwsSettings(
                 Region.of(region),
                 settings,
-                settings.millis("AWS_API_CALL_TIMEOUT_MS", Duration.ofSeconds(10), Duration.ofMillis(50)),
-                settings.millis("AWS_API_CALL_ATTEMPT_TIMEOUT_MS", Duration.ofSeconds(3), Duration.ofMillis(50)));
+                settings.millis(
+                        FunctionEnvironment.AWS_API_CALL_TIMEOUT_MS, Duration.ofSeconds(10), Duration.ofMillis(50)),
+                settings.millis(
+                        FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS,
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(50)));
     }
 
     /** The endpoint override for a service, e.g. {@code "SQS"} reads {@code AWS_ENDPOINT_URL_SQS}. */

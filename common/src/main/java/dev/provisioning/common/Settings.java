@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Typed access to a function's environment, read once at start-up. This is the only class in the
@@ -15,6 +17,7 @@ import java.util.Optional;
 public final class Settings {
 
     private final Map<String, String> values;
+    private final Set<String> namesRead = ConcurrentHashMap.newKeySet();
 
     private Settings(Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -39,6 +42,7 @@ public final class Settings {
 
     /** The value of a variable, empty when unset or blank. */
     public Optional<String> optional(String name) {
+        namesRead.add(name);
         String value = values.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
@@ -89,6 +93,14 @@ public final class Settings {
             throw new ConfigurationException("Environment variable " + name + " must be one of "
                     + java.util.Arrays.toString(type.getEnumConstants()) + ", got " + value.get());
         }
+    }
+
+    /**
+     * Every name looked up so far, set or not: what a component reads, for the tests that hold it to {@link
+     * FunctionEnvironment}.
+     */
+    public Set<String> namesRead() {
+        return Set.copyOf(namesRead);
     }
 
     /** Region, credentials source and endpoint overrides for the AWS clients of this process. */

@@ -1,6 +1,7 @@
 package dev.provisioning.infra;
 
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.MetricNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -182,11 +183,11 @@ public final class ProvisioningStack extends Stack {
                 .role(triggerRole)
                 .logGroup(triggerLogGroup)
                 .environment(Map.of(
-                        "QUEUE_URL", queue.getQueueUrl(),
-                        "ENQUEUE_FAILURE_POLICY",
+                        FunctionEnvironment.QUEUE_URL, queue.getQueueUrl(),
+                        FunctionEnvironment.ENQUEUE_FAILURE_POLICY,
                                 settings.enqueueFailurePolicy().name(),
-                        "ENQUEUE_TIMEOUT_MS", Integer.toString(settings.enqueueTimeoutMs()),
-                        "METRICS_NAMESPACE", MetricNames.DEFAULT_NAMESPACE))
+                        FunctionEnvironment.ENQUEUE_TIMEOUT_MS, Integer.toString(settings.enqueueTimeoutMs()),
+                        FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE))
                 .build();
         triggerAlias = Alias.Builder.create(this, "IngestTriggerLive")
                 .aliasName(LIVE_ALIAS)
@@ -241,17 +242,17 @@ public final class ProvisioningStack extends Stack {
         provisionerLogGroup.grantWrite(provisionerRole);
 
         Map<String, String> provisionerEnv = new LinkedHashMap<>();
-        provisionerEnv.put("TABLE_NAME", table.getTableName());
-        provisionerEnv.put("SENDER_ADDRESS", settings.senderAddress());
-        provisionerEnv.put("QUEUE_URL", queue.getQueueUrl());
-        provisionerEnv.put("DLQ_URL", deadLetterQueue.getQueueUrl());
-        provisionerEnv.put("MAX_RECEIVE_COUNT", Integer.toString(MAX_RECEIVE_COUNT));
+        provisionerEnv.put(FunctionEnvironment.TABLE_NAME, table.getTableName());
+        provisionerEnv.put(FunctionEnvironment.SENDER_ADDRESS, settings.senderAddress());
+        provisionerEnv.put(FunctionEnvironment.QUEUE_URL, queue.getQueueUrl());
+        provisionerEnv.put(FunctionEnvironment.DLQ_URL, deadLetterQueue.getQueueUrl());
+        provisionerEnv.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(MAX_RECEIVE_COUNT));
         if (settings.userServiceUrl() != null) {
-            provisionerEnv.put("USER_SERVICE_URL", settings.userServiceUrl());
+            provisionerEnv.put(FunctionEnvironment.USER_SERVICE_URL, settings.userServiceUrl());
         }
-        provisionerEnv.put("BACKOFF_BASE_SECONDS", "2");
-        provisionerEnv.put("BACKOFF_CAP_SECONDS", "300");
-        provisionerEnv.put("METRICS_NAMESPACE", MetricNames.DEFAULT_NAMESPACE);
+        provisionerEnv.put(FunctionEnvironment.BACKOFF_BASE_SECONDS, "2");
+        provisionerEnv.put(FunctionEnvironment.BACKOFF_CAP_SECONDS, "300");
+        provisionerEnv.put(FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE);
         provisionerFunction = Function.Builder.create(this, "Provisioner")
                 .description("SQS batch: account in DynamoDB, welcome email via SES, partial batch response")
                 .runtime(Runtime.JAVA_21)

@@ -1,6 +1,7 @@
 package dev.provisioning.trigger;
 
 import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import java.time.Duration;
 
@@ -22,11 +23,13 @@ public record TriggerConfig(
 
     static TriggerConfig from(Settings settings) {
         return new TriggerConfig(
-                settings.required("QUEUE_URL", "the URL of the SQS queue the provisioner reads"),
+                settings.required(FunctionEnvironment.QUEUE_URL, "the URL of the SQS queue the provisioner reads"),
                 settings.enumValue(
-                        "ENQUEUE_FAILURE_POLICY", EnqueueFailurePolicy.class, EnqueueFailurePolicy.FAIL_OPEN),
-                settings.millis("ENQUEUE_TIMEOUT_MS", Duration.ofMillis(2000), Duration.ofMillis(50)),
-                settings.millis("ENQUEUE_SAFETY_MARGIN_MS", Duration.ofMillis(500), Duration.ZERO),
+                        FunctionEnvironment.ENQUEUE_FAILURE_POLICY,
+                        EnqueueFailurePolicy.class,
+                        EnqueueFailurePolicy.FAIL_OPEN),
+                settings.millis(FunctionEnvironment.ENQUEUE_TIMEOUT_MS, Duration.ofMillis(2000), Duration.ofMillis(50)),
+                settings.millis(FunctionEnvironment.ENQUEUE_SAFETY_MARGIN_MS, Duration.ofMillis(500), Duration.ZERO),
                 settings.aws());
     }
 }

@@ -1,5 +1,6 @@
 package dev.provisioning.local;
 
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.local.aws.LocalAws;
@@ -69,13 +70,13 @@ public final class LocalPipeline implements AutoCloseable {
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(10),
                     Map.of(
-                            "BACKOFF_BASE_SECONDS", "1",
-                            "BACKOFF_CAP_SECONDS", "5",
+                            FunctionEnvironment.BACKOFF_BASE_SECONDS, "1",
+                            FunctionEnvironment.BACKOFF_CAP_SECONDS, "5",
                             // Longer than one SES call can take (one attempt, bounded below).
-                            "EMAIL_CLAIM_LEASE_SECONDS", "15",
-                            "AWS_API_CALL_ATTEMPT_TIMEOUT_MS", "1000",
+                            FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, "15",
+                            FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS, "1000",
                             // Scaled to the 10 s function timeout, as the default 5 s is to AWS's 30 s.
-                            "RECORD_TIME_RESERVE_MS", "3000"),
+                            FunctionEnvironment.RECORD_TIME_RESERVE_MS, "3000"),
                     Map.of(),
                     Chaos.NONE,
                     log);
@@ -186,7 +187,7 @@ public final class LocalPipeline implements AutoCloseable {
 
         Map<String, String> triggerEnv = new HashMap<>(aws.environment());
         throughProxy(triggerEnv, "trigger", "SQS", triggerPlan);
-        triggerEnv.put("QUEUE_URL", resources.queueUrl());
+        triggerEnv.put(FunctionEnvironment.QUEUE_URL, resources.queueUrl());
         triggerEnv.putAll(options.triggerEnvironment());
         lambda.register(FunctionSpec.builder(TRIGGER_FUNCTION, TRIGGER_HANDLER)
                 .classpath(paths.triggerJar())
@@ -200,11 +201,11 @@ public final class LocalPipeline implements AutoCloseable {
         for (String service : new String[] {"SQS", "DYNAMODB", "SES"}) {
             throughProxy(provisionerEnv, "provisioner", service, provisionerPlan);
         }
-        provisionerEnv.put("QUEUE_URL", resources.queueUrl());
-        provisionerEnv.put("DLQ_URL", resources.deadLetterQueueUrl());
-        provisionerEnv.put("MAX_RECEIVE_COUNT", Integer.toString(resources.maxReceiveCount()));
-        provisionerEnv.put("TABLE_NAME", resources.tableName());
-        provisionerEnv.put("SENDER_ADDRESS", resources.senderAddress());
+        provisionerEnv.put(FunctionEnvironment.QUEUE_URL, resources.queueUrl());
+        provisionerEnv.put(FunctionEnvironment.DLQ_URL, resources.deadLetterQueueUrl());
+        provisionerEnv.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(resources.maxReceiveCount()));
+        provisionerEnv.put(FunctionEnvironment.TABLE_NAME, resources.tableName());
+        provisionerEnv.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
         provisionerEnv.putAll(options.provisionerEnvironment());
         lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
                 .classpath(paths.provisionerJar())

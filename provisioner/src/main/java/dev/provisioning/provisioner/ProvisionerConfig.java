@@ -3,6 +3,7 @@ package dev.provisioning.provisioner;
 import dev.provisioning.common.AwsSettings;
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -41,12 +42,15 @@ public record ProvisionerConfig(
         AwsSettings aws) {
 
     static ProvisionerConfig from(Settings settings) {
-        String sender = settings.required("SENDER_ADDRESS", "the verified SES identity welcome emails are sent from");
+        String sender = settings.required(
+                FunctionEnvironment.SENDER_ADDRESS, "the verified SES identity welcome emails are sent from");
         if (!EmailAddresses.isPlausible(sender)) {
             throw new ConfigurationException("Environment variable SENDER_ADDRESS is not an email address");
         }
-        Duration base = settings.seconds("BACKOFF_BASE_SECONDS", Duration.ofSeconds(2), Duration.ZERO);
-        Duration cap = settings.seconds("BACKOFF_CAP_SECONDS", Duration.ofSeconds(300), Duration.ZERO);
+        Duration base =
+                settings.seconds(FunctionEnvironment.BACKOFF_BASE_SECONDS, Duration.ofSeconds(2), Duration.ZERO);
+        Duration cap =
+                settings.seconds(FunctionEnvironment.BACKOFF_CAP_SECONDS, Duration.ofSeconds(300), Duration.ZERO);
         if (cap.compareTo(RetryBackoff.MAX_DELAY) > 0) {
             throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most " + RetryBackoff.MAX_DELAY.toSeconds()
                     + " (SQS's 12-hour visibility limit, less an hour of processing)");
@@ -56,24 +60,25 @@ public record ProvisionerConfig(
                     + ") must not exceed BACKOFF_CAP_SECONDS (" + cap.toSeconds() + ")");
         }
         AwsSettings aws = settings.aws();
-        Duration lease = settings.seconds("EMAIL_CLAIM_LEASE_SECONDS", Duration.ofSeconds(60), Duration.ofSeconds(1));
+        Duration lease = settings.seconds(
+                FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, Duration.ofSeconds(60), Duration.ofSeconds(1));
         if (lease.compareTo(aws.apiCallTimeout()) <= 0 || lease.compareTo(RetryBackoff.MAX_DELAY) > 0) {
             throw new ConfigurationException("EMAIL_CLAIM_LEASE_SECONDS (" + lease.toSeconds()
                     + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
                     + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
         }
         return new ProvisionerConfig(
-                settings.required("TABLE_NAME", "the DynamoDB table of accounts"),
+                settings.required(FunctionEnvironment.TABLE_NAME, "the DynamoDB table of accounts"),
                 sender,
-                settings.required("QUEUE_URL", "the URL of the queue this function consumes"),
-                settings.required("DLQ_URL", "the URL of the dead-letter queue"),
+                settings.required(FunctionEnvironment.QUEUE_URL, "the URL of the queue this function consumes"),
+                settings.required(FunctionEnvironment.DLQ_URL, "the URL of the dead-letter queue"),
                 base,
                 cap,
-                settings.integer("MAX_RECEIVE_COUNT", 5, 1, 1000),
+                settings.integer(FunctionEnvironment.MAX_RECEIVE_COUNT, 5, 1, 1000),
                 lease,
-                settings.millis("RECORD_TIME_RESERVE_MS", Duration.ofSeconds(5), Duration.ZERO),
-                settings.optionalUri("USER_SERVICE_URL"),
-                settings.optional("USER_SERVICE_API_KEY"),
+                settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, Duration.ofSeconds(5), Duration.ZERO),
+                settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL),
+                settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY),
                 aws);
     }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.common.logging.LogContext;
@@ -52,6 +53,12 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
         }
     }
 
+    /** How long publishing the invocation's metrics may take ({@code METRICS_PUBLISH_TIMEOUT_MS}). */
+    static Duration metricsPublishTimeout(Settings settings) {
+        return settings.millis(
+                FunctionEnvironment.METRICS_PUBLISH_TIMEOUT_MS, Duration.ofSeconds(2), Duration.ofMillis(100));
+    }
+
     /** Holder so that tests using the package-private constructor never read the environment. */
     private static final class Default {
         static final Settings SETTINGS = Settings.fromEnvironment();
@@ -59,8 +66,7 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
         static final BatchProcessor PROCESSOR = create();
 
         private static ProvisioningMetrics metrics(Settings settings) {
-            Duration timeout =
-                    settings.millis("METRICS_PUBLISH_TIMEOUT_MS", Duration.ofSeconds(2), Duration.ofMillis(100));
+            Duration timeout = metricsPublishTimeout(settings);
             return new ProvisioningMetrics(
                     MetricsSettings.from(settings),
                     MetricsClients.cloudWatch(settings.aws(), timeout),

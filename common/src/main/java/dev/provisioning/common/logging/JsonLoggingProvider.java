@@ -1,5 +1,6 @@
 package dev.provisioning.common.logging;
 
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -58,8 +59,13 @@ public final class JsonLoggingProvider implements SLF4JServiceProvider {
 
     @Override
     public void initialize() {
-        Level level = level(Settings.fromEnvironment().optional("LOG_LEVEL").orElse("INFO"));
+        Level level = level(Settings.fromEnvironment());
         loggers = new Factory(new JsonLineWriter(System.out, mdc), level);
+    }
+
+    /** The level of every logger: {@code LOG_LEVEL}, {@code INFO} when unset or not a level. */
+    public static Level level(Settings settings) {
+        return level(settings.optional(FunctionEnvironment.LOG_LEVEL).orElse("INFO"));
     }
 
     static Level level(String name) {

@@ -1,5 +1,6 @@
 package dev.provisioning.common.metrics;
 
+import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.Settings;
 
@@ -15,7 +16,7 @@ public record MetricsSettings(String namespace, String functionName) {
 
     public static MetricsSettings from(Settings settings) {
         return new MetricsSettings(
-                settings.optional("METRICS_NAMESPACE").orElse(MetricNames.DEFAULT_NAMESPACE),
-                settings.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("local"));
+                settings.optional(FunctionEnvironment.METRICS_NAMESPACE).orElse(MetricNames.DEFAULT_NAMESPACE),
+                settings.optional(FunctionEnvironment.AWS_LAMBDA_FUNCTION_NAME).orElse("local"));
     }
 }

@@ -1,0 +1,58 @@
+package dev.provisioning.provisioner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.provisioning.common.ConfigurationException;
+import dev.provisioning.common.FunctionEnvironment;
+import dev.provisioning.common.Settings;
+import dev.provisioning.common.logging.JsonLoggingProvider;
+import dev.provisioning.common.metrics.MetricsSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The provisioner reads exactly {@link FunctionEnvironment#PROVISIONER}, the list infra and the harness set it from. */
+class ProvisionerEnvironmentTest {
+
+    private static final Map<String, String> REQUIRED = Map.of(
+            FunctionEnvironment.QUEUE_URL, "https://sqs.eu-west-1.amazonaws.com/123456789012/signups",
+            FunctionEnvironment.DLQ_URL, "https://sqs.eu-west-1.amazonaws.com/123456789012/signups-dlq",
+            FunctionEnvironment.TABLE_NAME, "accounts",
+            FunctionEnvironment.SENDER_ADDRESS, "no-reply@example.com",
+            // The fallback name, so that the lookup of AWS_REGION before it is seen too.
+            FunctionEnvironment.AWS_DEFAULT_REGION, "eu-west-1");
+
+    /** What the provisioner reads at start-up: its configuration, its metrics settings and its log level. */
+    private static Settings readAtStartUp(Map<String, String> environment) {
+        Settings settings = Settings.of(environment);
+        ProvisionerConfig.from(settings);
+        MetricsSettings.from(settings);
+        ProvisionerHandler.metricsPublishTimeout(settings);
+        JsonLoggingProvider.level(settings);
+        return settings;
+    }
+
+    @Test
+    void startUp_whenOnlyTheRequiredAreSet_readsExactlyTheListedNames() {
+        Settings settings = readAtStartUp(REQUIRED);
+
+        assertThat(settings.namesRead().stream()
+                        .filter(name -> !name.startsWith("AWS_ENDPOINT_URL"))
+                        .collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(FunctionEnvironment.PROVISIONER);
+    }
+
+    @Test
+    void startUp_whenARequiredNameIsMissing_failsNamingIt() {
+        for (String name : FunctionEnvironment.PROVISIONER_REQUIRED) {
+            Map<String, String> environment = new HashMap<>(REQUIRED);
+            environment.remove(name);
+            assertThatThrownBy(() -> readAtStartUp(environment))
+                    .as(name)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(name);
+        }
+    }
+}
