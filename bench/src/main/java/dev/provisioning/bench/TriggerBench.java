@@ -43,7 +43,7 @@ public final class TriggerBench {
     /** The Java major version of Lambda's java21 runtime, which the measured JVMs should match. */
     static final int LAMBDA_JAVA_MAJOR = 21;
 
-    /** The CDS target of the trigger issue: trigger with the archive ≤ this share of the uncached floor. */
+    /** The class-data archive earns its place when the trigger's cold start with it is ≤ this share of the floor's. */
     static final double CDS_TARGET = 0.60;
 
     private static final long CHILD_TIMEOUT_SECONDS = 120;

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Typed access to a function's environment, read once at start-up. This is the only class in the
- * project that reads {@code System.getenv}; every other class receives typed configuration.
+ * Typed access to a function's environment, read once at start-up. The functions, the ops CLI and the local
+ * harness read {@code System.getenv} only through it and hand typed configuration on; the one exception is the
+ * bench's SDK-floor probes, which must load nothing of this project's.
  * Every failure names the variable and says what a valid value looks like.
  */
 public final class Settings {

@@ -157,7 +157,7 @@ public final class UserConfirmedCodec {
             return false;
         }
         if (!node.isBoolean()) {
-            // The lesson of the PreSignUp outage: "true" is not true. Be exact about types.
+            // A boolean is a JSON boolean: the string "true" is refused, never coerced.
             throw new MalformedMessageException(
                     Reason.INVALID_FIELD, "Field " + field + " must be a boolean, not " + typeName(node));
         }

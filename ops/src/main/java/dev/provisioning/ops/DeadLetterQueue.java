@@ -47,7 +47,7 @@ final class DeadLetterQueue {
     /** Shown for messages the queue's own redrive moved (a crash on the last attempt): no reason attached. */
     static final String NO_REASON = "(moved by the queue's redrive policy)";
 
-    /** The reason the provisioner attaches when transient retries ran out; the last one is in the message. */
+    /** How long a scan hides the messages it received, unless the command line says otherwise. */
     static final Duration DEFAULT_HOLD = Duration.ofMinutes(5);
 
     private static final ObjectMapper JSON = new ObjectMapper();

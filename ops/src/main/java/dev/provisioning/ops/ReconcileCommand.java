@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * {@code reconcile --pool POOL_ID [--dry-run] [--rate N]}: re-enqueues every confirmed user of the
  * pool who has no account (see {@link Reconciler}). Run it after fixing wiring that dropped
- * confirmations (the stale-permission incident), or when {@code EnqueueFailed} alarms.
+ * confirmations (the stale-permission incident), or when {@code TriggerEnqueueFailed} alarms.
  */
 public final class ReconcileCommand implements Command {
 

@@ -15,8 +15,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  */
 final class DeadLetterPublisher {
 
-    /** SQS allows 10 attributes per message; keep room for the producer's own. */
-    private static final int MAX_MESSAGE_LENGTH = 1024;
+    /**
+     * The reason's message is cut to this many UTF-16 units: it is for an operator, and the body it travels with
+     * must stay within SQS's message size.
+     */
+    static final int MAX_MESSAGE_LENGTH = 1024;
 
     private final SqsClient sqs;
     private final String deadLetterQueueUrl;
@@ -79,7 +82,14 @@ final class DeadLetterPublisher {
                 .build();
     }
 
-    private static String truncate(String value) {
-        return value.length() <= MAX_MESSAGE_LENGTH ? value : value.substring(0, MAX_MESSAGE_LENGTH);
+    /** Cuts at most to {@link #MAX_MESSAGE_LENGTH}, never between the two halves of a surrogate pair. */
+    static String truncate(String value) {
+        if (value.length() <= MAX_MESSAGE_LENGTH) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(MAX_MESSAGE_LENGTH - 1))
+                ? MAX_MESSAGE_LENGTH - 1
+                : MAX_MESSAGE_LENGTH;
+        return value.substring(0, end);
     }
 }
