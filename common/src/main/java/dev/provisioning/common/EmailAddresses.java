@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Email address checks and the redaction used wherever an address would otherwise reach a log:
@@ -14,24 +13,41 @@ import java.util.regex.Pattern;
  */
 public final class EmailAddresses {
 
-    /**
-     * Anything shaped like an address, also URL-encoded ({@code %40}). The local part may hold the
-     * characters addresses really use ({@code ' / = & ?}), so no prefix of it survives; over-redacting a
-     * query string is the lesser harm.
-     */
-    private static final Pattern ADDRESS =
-            Pattern.compile("[^\\s@<>\",;:()\\[\\]]+(?:@|%40)[^\\s@<>\"',;:()\\[\\]/=&?]+");
-
     private EmailAddresses() {}
 
     /**
-     * The text with everything shaped like an address replaced by {@code <redacted-email>}: for
-     * service messages and log lines, which must never carry an address.
+     * The text with every address replaced by {@code <redacted-email>}: for service messages and log lines, which
+     * must never carry one. It replaces each run of characters that an address may hold (see {@link
+     * #isPlausible}: no whitespace, control character, {@code <}, {@code >} or {@code ,}) that contains an {@code @}
+     * or its URL encoding {@code %40}. An address that {@link #isPlausible} accepts lies inside one such run, so no
+     * part of it survives, whatever it holds (quoted local parts, comments, domain literals); over-redacting a
+     * neighbouring word or query string is the lesser harm.
      */
     public static String redact(String text) {
-        return text == null || text.indexOf('@') < 0 && !text.contains("%40")
-                ? text
-                : ADDRESS.matcher(text).replaceAll("<redacted-email>");
+        if (text == null || text.indexOf('@') < 0 && !text.contains("%40")) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            if (isSeparator(text.charAt(i))) {
+                out.append(text.charAt(i++));
+                continue;
+            }
+            int end = i;
+            while (end < text.length() && !isSeparator(text.charAt(end))) {
+                end++;
+            }
+            String run = text.substring(i, end);
+            out.append(run.indexOf('@') >= 0 || run.contains("%40") ? "<redacted-email>" : run);
+            i = end;
+        }
+        return out.toString();
+    }
+
+    /** A character no address we accept holds: where {@link #redact} ends a run. */
+    private static boolean isSeparator(char c) {
+        return Character.isWhitespace(c) || Character.isISOControl(c) || c == '<' || c == '>' || c == ',';
     }
 
     /**
@@ -40,7 +56,7 @@ public final class EmailAddresses {
      * obvious garbage (and header injection) away from it.
      */
     public static boolean isPlausible(String address) {
-        if (address == null || address.length() > UserConfirmedCodec.MAX_EMAIL_LENGTH) {
+        if (address == null || MessageText.codePoints(address) > MessageText.MAX_EMAIL_CODE_POINTS) {
             return false;
         }
         int at = address.indexOf('@');
@@ -48,8 +64,7 @@ public final class EmailAddresses {
             return false;
         }
         for (int i = 0; i < address.length(); i++) {
-            char c = address.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '<' || c == '>' || c == ',') {
+            if (isSeparator(address.charAt(i))) {
                 return false;
             }
         }

@@ -46,6 +46,12 @@ public record UserConfirmed(
     /** The schema version this type describes. */
     public static final int SCHEMA_VERSION = 1;
 
+    /**
+     * The SQS message attribute every producer sets, of type {@code Number} and value {@link #SCHEMA_VERSION}, so a
+     * consumer can route by version without parsing the body.
+     */
+    public static final String SCHEMA_VERSION_ATTRIBUTE = "schemaVersion";
+
     public UserConfirmed {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(userPoolId, "userPoolId");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.provisioning.common.MalformedMessageException.Reason;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,11 +22,11 @@ import java.util.Map;
  */
 public final class UserConfirmedCodec {
 
-    /** Cognito caps attribute values at 2048 characters; anything longer did not come from it. */
-    static final int MAX_ATTRIBUTE_LENGTH = 2048;
+    /** The earliest {@code confirmedAt} accepted: before Amazon Cognito existed, so no real confirmation. */
+    static final Instant EARLIEST_CONFIRMATION = Instant.parse("2014-01-01T00:00:00Z");
 
-    /** RFC 5321 caps a forward path at 256 octets including the angle brackets. */
-    static final int MAX_EMAIL_LENGTH = 254;
+    /** The latest {@code confirmedAt} accepted: far enough for any clock skew, near enough for any metric. */
+    static final Instant LATEST_CONFIRMATION = Instant.parse("2200-01-01T00:00:00Z");
 
     private final ObjectMapper mapper;
 
@@ -43,29 +42,9 @@ public final class UserConfirmedCodec {
         return new UserConfirmedCodec();
     }
 
-    /** Writes a message as compact JSON. */
+    /** Writes a message as compact JSON (through {@link UserConfirmedWriter}, the one writer). */
     public String encode(UserConfirmed message) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("schemaVersion", message.schemaVersion());
-        node.put("messageId", message.messageId());
-        node.put("idempotencyKey", message.idempotencyKey());
-        node.put("userPoolId", message.userPoolId());
-        node.put("userName", message.userName());
-        node.put("sub", message.sub());
-        node.put("email", message.email());
-        node.put("emailVerified", message.emailVerified());
-        node.put("name", message.name());
-        node.put("triggerSource", message.triggerSource());
-        node.put("confirmedAt", message.confirmedAt().toString());
-        node.put("region", message.region());
-        node.put("clientId", message.clientId());
-        ObjectNode metadata = node.putObject("clientMetadata");
-        message.clientMetadata().forEach(metadata::put);
-        try {
-            return mapper.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Could not encode UserConfirmed " + message.messageId(), e);
-        }
+        return UserConfirmedWriter.write(message);
     }
 
     /**
@@ -88,24 +67,26 @@ public final class UserConfirmedCodec {
             throw new MalformedMessageException(Reason.NOT_JSON, "Message body is not a JSON object");
         }
         JsonNode version = root.get("schemaVersion");
-        if (version == null || !version.isIntegralNumber()) {
-            throw new MalformedMessageException(
-                    Reason.MISSING_FIELD, "Field schemaVersion is missing or not an integer");
+        if (version == null || version.isNull()) {
+            throw new MalformedMessageException(Reason.MISSING_FIELD, "Field schemaVersion is missing");
         }
-        if (version.asInt() != UserConfirmed.SCHEMA_VERSION) {
+        // Exactly the integer 1: not 1.0, "1", or a long that truncates to 1 (4294967297).
+        if (!version.isIntegralNumber()
+                || !version.canConvertToInt()
+                || version.intValue() != UserConfirmed.SCHEMA_VERSION) {
             throw new MalformedMessageException(
                     Reason.UNSUPPORTED_SCHEMA_VERSION,
-                    "Schema version " + version.asText() + " is not supported (this provisioner reads version "
+                    "Schema version (" + typeName(version) + ") is not supported (this provisioner reads version "
                             + UserConfirmed.SCHEMA_VERSION + ")");
         }
         String userPoolId = requiredText(root, "userPoolId");
         String sub = requiredText(root, "sub");
-        String idempotencyKey = requiredText(root, "idempotencyKey");
+        String idempotencyKey = requiredText(root, "idempotencyKey", MessageText.MAX_IDEMPOTENCY_KEY_CODE_POINTS);
         if (!idempotencyKey.equals(UserConfirmed.idempotencyKey(userPoolId, sub))) {
             throw new MalformedMessageException(
                     Reason.INVALID_FIELD, "Field idempotencyKey does not match userPoolId#sub");
         }
-        String email = optionalText(root, "email", MAX_EMAIL_LENGTH);
+        String email = optionalText(root, "email", MessageText.MAX_EMAIL_CODE_POINTS);
         if (email != null && !EmailAddresses.isPlausible(email)) {
             throw new MalformedMessageException(Reason.INVALID_FIELD, "Field email is not a valid address");
         }
@@ -114,20 +95,24 @@ public final class UserConfirmedCodec {
                 requiredText(root, "messageId"),
                 idempotencyKey,
                 userPoolId,
-                optionalText(root, "userName", MAX_ATTRIBUTE_LENGTH),
+                optionalText(root, "userName", MessageText.MAX_TEXT_CODE_POINTS),
                 sub,
                 email,
                 optionalBoolean(root, "emailVerified"),
-                optionalText(root, "name", MAX_ATTRIBUTE_LENGTH),
-                optionalText(root, "triggerSource", MAX_ATTRIBUTE_LENGTH),
+                optionalText(root, "name", MessageText.MAX_TEXT_CODE_POINTS),
+                optionalText(root, "triggerSource", MessageText.MAX_TEXT_CODE_POINTS),
                 requiredInstant(root, "confirmedAt"),
-                optionalText(root, "region", MAX_ATTRIBUTE_LENGTH),
-                optionalText(root, "clientId", MAX_ATTRIBUTE_LENGTH),
+                optionalText(root, "region", MessageText.MAX_TEXT_CODE_POINTS),
+                optionalText(root, "clientId", MessageText.MAX_TEXT_CODE_POINTS),
                 stringMap(root, "clientMetadata"));
     }
 
     private static String requiredText(JsonNode root, String field) {
-        String value = optionalText(root, field, MAX_ATTRIBUTE_LENGTH);
+        return requiredText(root, field, MessageText.MAX_TEXT_CODE_POINTS);
+    }
+
+    private static String requiredText(JsonNode root, String field, int maxCodePoints) {
+        String value = optionalText(root, field, maxCodePoints);
         if (value == null || value.isBlank()) {
             throw new MalformedMessageException(Reason.MISSING_FIELD, "Field " + field + " is missing or empty");
         }
@@ -144,9 +129,9 @@ public final class UserConfirmedCodec {
                     Reason.INVALID_FIELD, "Field " + field + " must be a string, not " + typeName(node));
         }
         String value = node.textValue();
-        if (value.length() > maxLength) {
+        if (value.length() > maxLength && MessageText.codePoints(value) > maxLength) {
             throw new MalformedMessageException(
-                    Reason.INVALID_FIELD, "Field " + field + " is longer than " + maxLength + " characters");
+                    Reason.INVALID_FIELD, "Field " + field + " is longer than " + maxLength + " code points");
         }
         return value;
     }
@@ -166,12 +151,19 @@ public final class UserConfirmedCodec {
 
     private static Instant requiredInstant(JsonNode root, String field) {
         String text = requiredText(root, field);
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new MalformedMessageException(
                     Reason.INVALID_FIELD, "Field " + field + " is not an ISO-8601 instant", e);
         }
+        if (instant.isBefore(EARLIEST_CONFIRMATION) || !instant.isBefore(LATEST_CONFIRMATION)) {
+            throw new MalformedMessageException(
+                    Reason.INVALID_FIELD,
+                    "Field " + field + " is outside " + EARLIEST_CONFIRMATION + " to " + LATEST_CONFIRMATION);
+        }
+        return instant;
     }
 
     private static Map<String, String> stringMap(JsonNode root, String field) {

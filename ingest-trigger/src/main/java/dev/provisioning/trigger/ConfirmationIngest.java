@@ -1,11 +1,13 @@
 package dev.provisioning.trigger;
 
-import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.UserConfirmed;
+import dev.provisioning.common.UserConfirmedProducer;
+import dev.provisioning.common.UserConfirmedWriter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,7 +35,7 @@ final class ConfirmationIngest {
 
     private static final Duration MIN_ATTEMPT_TIMEOUT = Duration.ofMillis(100);
     private static final Map<String, MessageAttributeValue> ATTRIBUTES = Map.of(
-            "schemaVersion",
+            UserConfirmed.SCHEMA_VERSION_ATTRIBUTE,
             MessageAttributeValue.builder()
                     .dataType("Number")
                     .stringValue(Integer.toString(UserConfirmed.SCHEMA_VERSION))
@@ -110,23 +112,22 @@ final class ConfirmationIngest {
             reporter.ignored(requestId, source, confirmation.userPoolId());
             return Outcome.SKIPPED;
         }
-        String sub = confirmation.attribute("sub");
-        if (confirmation.userPoolId() == null || sub == null || sub.isBlank()) {
+        Optional<UserConfirmedProducer.Produced> produced = UserConfirmedProducer.produce(
+                confirmation.toCognitoUser(), UUID.randomUUID().toString(), clock.instant());
+        if (produced.isEmpty()) {
             return invocation.failed("event lacks userPoolId or the sub attribute", null);
+        }
+        UserConfirmed message = produced.get().message();
+        if (produced.get().emailDropped()) {
+            // Federated IdPs map whatever they like into email, and Cognito does not validate it: without an
+            // email the user gets the account and no welcome email.
+            reporter.emailDropped(requestId, message.userPoolId(), message.sub());
         }
         Duration budget = budget(remaining, waitedBefore);
         if (budget.isZero()) {
             return invocation.failed("no time left in the invocation to enqueue", null);
         }
-        String email = confirmation.email();
-        if (email != null && !EmailAddresses.isPlausible(email)) {
-            // Federated IdPs map whatever they like into email, and Cognito does not validate it. The
-            // provisioner's decoder would dead-letter such a message (INVALID_FIELD) and no account
-            // would exist; without an email the user gets the account and no welcome email.
-            reporter.emailDropped(requestId, confirmation.userPoolId(), sub);
-            email = null;
-        }
-        String body = UserConfirmedWriter.write(toMessage(confirmation, sub, email));
+        String body = UserConfirmedWriter.write(message);
         try {
             sqs.sendMessage(SendMessageRequest.builder()
                     .queueUrl(config.queueUrl())
@@ -164,25 +165,6 @@ final class ConfirmationIngest {
             return third;
         }
         return budget.compareTo(MIN_ATTEMPT_TIMEOUT) < 0 ? budget : MIN_ATTEMPT_TIMEOUT;
-    }
-
-    /** The message; {@code email} is the event's address, or {@code null} when it has none we can use. */
-    private UserConfirmed toMessage(PostConfirmationEvent event, String sub, String email) {
-        return new UserConfirmed(
-                UserConfirmed.SCHEMA_VERSION,
-                UUID.randomUUID().toString(),
-                UserConfirmed.idempotencyKey(event.userPoolId(), sub),
-                event.userPoolId(),
-                event.userName(),
-                sub,
-                email,
-                email != null && event.booleanAttribute("email_verified"),
-                event.displayName(),
-                event.triggerSource(),
-                clock.instant(),
-                event.region(),
-                event.clientId(),
-                event.clientMetadata());
     }
 
     /** What one invocation learnt on its way, for the reports. */

@@ -3,6 +3,7 @@ package dev.provisioning.trigger;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.provisioning.common.UserConfirmedProducer;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,27 +88,10 @@ record PostConfirmationEvent(
         return userAttributes.get(name);
     }
 
-    /** Cognito sends every attribute as a string: {@code "true"}, not {@code true}. */
-    boolean booleanAttribute(String name) {
-        return "true".equalsIgnoreCase(attribute(name));
-    }
-
-    /** The address to welcome, or {@code null} for a user without one (e.g. phone-only sign-up). */
-    String email() {
-        String email = attribute("email");
-        return email == null || email.isBlank() ? null : email;
-    }
-
-    /** The display name: {@code name}, else {@code given_name family_name}, else empty. */
-    String displayName() {
-        String name = attribute("name");
-        if (name != null && !name.isBlank()) {
-            return name;
-        }
-        String given = attribute("given_name");
-        String family = attribute("family_name");
-        return String.join(" ", given == null ? "" : given, family == null ? "" : family)
-                .strip();
+    /** The user as the one producer of messages sees it. */
+    UserConfirmedProducer.CognitoUser toCognitoUser() {
+        return new UserConfirmedProducer.CognitoUser(
+                userPoolId, userName, region, triggerSource, clientId, userAttributes, clientMetadata);
     }
 
     private static String text(JsonParser parser, JsonToken value) throws IOException {

@@ -1,7 +1,8 @@
 package dev.provisioning.ops;
 
 import dev.provisioning.common.UserConfirmed;
-import dev.provisioning.common.UserConfirmedCodec;
+import dev.provisioning.common.UserConfirmedProducer;
+import dev.provisioning.common.UserConfirmedWriter;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,22 +31,38 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Heals users who confirmed while the pipeline could not take them (a stale trigger permission, a
- * fail-open enqueue, an outage): every CONFIRMED user of the pool without an account item, and
- * without a dead-lettered message that already says why, is enqueued again with the key a trigger
- * would have used ({@code userPoolId#sub}), so a user provisioned meanwhile is not provisioned
- * twice. The clients belong to the caller. Sends are paced; a dry run only counts.
+ * fail-open enqueue, an outage): every user the trigger would have enqueued, without an account item and
+ * without a dead-lettered message that already says why, is enqueued again, built by the same {@link
+ * UserConfirmedProducer} as the trigger's (so with the key it would have used, {@code userPoolId#sub}, and a user
+ * provisioned meanwhile is not provisioned twice). The clients belong to the caller. Sends are paced; a dry run only
+ * counts.
  *
- * <p>Only CONFIRMED users: PostConfirmation never fires for federated ({@code EXTERNAL_PROVIDER})
- * users, so the pipeline never owed them an account. The pool is read one ListUsers page at a time
- * and each page is settled before the next is read, so a run that stops part-way has counts.
+ * <p>The users the trigger would have enqueued are those in {@link #OWED_STATUSES}: {@code CONFIRMED} (confirmed a
+ * sign-up), {@code EXTERNAL_PROVIDER} (PostConfirmation fires on a federated user's first sign-in) and {@code
+ * RESET_REQUIRED} (confirmed, then had the password reset). {@code UNCONFIRMED} users never confirmed, and {@code
+ * FORCE_CHANGE_PASSWORD} users were created by an administrator, for whom Cognito sends no PostConfirmation. The
+ * pool is read one ListUsers page at a time per status and each page is settled before the next is read, so a run
+ * that stops part-way has counts.
  */
 public final class Reconciler {
 
-    static final String CONFIRMED_FILTER = "cognito:user_status = \"CONFIRMED\"";
+    /** The statuses of users the trigger would have enqueued. */
+    static final List<UserStatusType> OWED_STATUSES =
+            List.of(UserStatusType.CONFIRMED, UserStatusType.EXTERNAL_PROVIDER, UserStatusType.RESET_REQUIRED);
+
     static final int BATCH_GET_ATTEMPTS = 8;
+
+    /** What the trigger sets on every message too (see UserConfirmed.SCHEMA_VERSION_ATTRIBUTE). */
+    private static final Map<String, MessageAttributeValue> ATTRIBUTES = Map.of(
+            UserConfirmed.SCHEMA_VERSION_ATTRIBUTE,
+            MessageAttributeValue.builder()
+                    .dataType("Number")
+                    .stringValue(Integer.toString(UserConfirmed.SCHEMA_VERSION))
+                    .build());
 
     /** DynamoDB's limit on the keys of one BatchGetItem. */
     static final int BATCH_GET_MAX_KEYS = 100;
@@ -89,7 +107,6 @@ public final class Reconciler {
     private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamoDb;
     private final SqsClient sqs;
-    private final UserConfirmedCodec codec = UserConfirmedCodec.create();
     private final Clock clock;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
@@ -178,33 +195,48 @@ public final class Reconciler {
         }
 
         void all() {
-            boolean filtered = true;
+            for (UserStatusType status : OWED_STATUSES) {
+                if (!listAll(status) || error != null) {
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Lists and settles the users of one status; returns false when ListUsers rejected the status filter, after
+         * listing the whole pool unfiltered and keeping every owed status (so the other statuses are done too).
+         */
+        private boolean listAll(UserStatusType status) {
+            String filter = statusFilter(status);
             String token = null;
             int page = 0;
-            do {
+            while (true) {
                 ListUsersResponse response;
                 try {
-                    response = page(token, filtered);
+                    response = page(token, filter);
                 } catch (InvalidParameterException e) {
-                    if (!filtered || page > 0) {
+                    if (filter == null || page > 0) {
                         throw e;
                     }
-                    // An emulator without status filters; the status check below keeps the result right.
-                    progress.println("reconcile: ListUsers rejected the filter " + CONFIRMED_FILTER + " ("
-                            + e.getMessage() + "); listing every user and keeping the CONFIRMED ones");
-                    filtered = false;
+                    // An emulator without status filters: list everyone once, keep the owed statuses below.
+                    progress.println("reconcile: ListUsers rejected the filter " + filter + " (" + e.getMessage()
+                            + "); listing every user and keeping the statuses " + OWED_STATUSES);
+                    filter = null;
                     continue;
                 }
                 page++;
                 listed += response.users().size();
+                boolean unfiltered = filter == null;
                 settle(response.users().stream()
                         // Also when filtered: an emulator may ignore a filter it does not know.
-                        .filter(user -> user.userStatus() == UserStatusType.CONFIRMED)
+                        .filter(user ->
+                                unfiltered ? OWED_STATUSES.contains(user.userStatus()) : user.userStatus() == status)
                         .filter(user -> attribute(user, "sub") != null)
                         .toList());
                 progress.printf(
                         Locale.ROOT,
-                        "  page %d: listed %d, confirmed %d: with account %d, dead-lettered %d, %s %d, failed %d%n",
+                        "  %s page %d: listed %d, owed %d: with account %d, dead-lettered %d, %s %d, failed %d%n",
+                        filter == null ? "unfiltered" : status,
                         page,
                         listed,
                         confirmed,
@@ -214,14 +246,17 @@ public final class Reconciler {
                         enqueued,
                         failed);
                 token = response.paginationToken();
-            } while (token != null && !token.isEmpty() && error == null);
+                if (token == null || token.isEmpty() || error != null) {
+                    return filter != null;
+                }
+            }
         }
 
-        private ListUsersResponse page(String token, boolean filtered) {
+        private ListUsersResponse page(String token, String filter) {
             return cognito.listUsers(b -> {
                 b.userPoolId(poolId).limit(60).paginationToken(token);
-                if (filtered) {
-                    b.filter(CONFIRMED_FILTER);
+                if (filter != null) {
+                    b.filter(filter);
                 }
             });
         }
@@ -246,7 +281,10 @@ public final class Reconciler {
         private void send(UserType user, String sub) {
             pacer.acquire();
             try {
-                sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(codec.encode(message(poolId, user))));
+                UserConfirmed message = message(poolId, user);
+                sqs.sendMessage(b -> b.queueUrl(queueUrl)
+                        .messageBody(UserConfirmedWriter.write(message))
+                        .messageAttributes(ATTRIBUTES));
                 enqueued++;
                 failedInARow = 0;
             } catch (SdkException e) {
@@ -352,24 +390,28 @@ public final class Reconciler {
         }
     }
 
-    private UserConfirmed message(String poolId, UserType user) {
-        String sub = attribute(user, "sub");
-        String name = attribute(user, "name");
-        return new UserConfirmed(
-                UserConfirmed.SCHEMA_VERSION,
-                UUID.randomUUID().toString(),
-                UserConfirmed.idempotencyKey(poolId, sub),
+    /** The ListUsers filter for one status. */
+    static String statusFilter(UserStatusType status) {
+        return "cognito:user_status = \"" + status + "\"";
+    }
+
+    /** The message the trigger would have sent for this user, from the same producer. */
+    UserConfirmed message(String poolId, UserType user) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (AttributeType attribute : user.attributes()) {
+            attributes.putIfAbsent(attribute.name(), attribute.value());
+        }
+        UserConfirmedProducer.CognitoUser cognitoUser = new UserConfirmedProducer.CognitoUser(
                 poolId,
                 user.username(),
-                sub,
-                attribute(user, "email"),
-                "true".equalsIgnoreCase(attribute(user, "email_verified")),
-                name == null ? "" : name,
-                "Reconcile",
-                confirmedAt(user),
-                poolId.contains("_") ? poolId.substring(0, poolId.indexOf('_')) : null,
+                UserConfirmedProducer.regionOf(poolId),
+                UserConfirmedProducer.RECONCILE_SOURCE,
                 null,
+                attributes,
                 Map.of());
+        return UserConfirmedProducer.produce(cognitoUser, UUID.randomUUID().toString(), confirmedAt(user))
+                .orElseThrow(() -> new IllegalStateException("a listed user without a sub reached the producer"))
+                .message();
     }
 
     /**

@@ -74,8 +74,19 @@ class BadInputCatalogIT {
                 Case.rejected("nesting 40 deep", "[".repeat(40) + "]".repeat(40), "NOT_JSON"),
                 Case.rejected("empty object", "{}", "MISSING_FIELD"),
                 Case.mutated("schema version 2", m -> m.put("schemaVersion", 2), "UNSUPPORTED_SCHEMA_VERSION"),
-                Case.mutated("schema version as string", m -> m.put("schemaVersion", "1"), "MISSING_FIELD"),
-                Case.mutated("schema version 1.5", m -> m.put("schemaVersion", 1.5), "MISSING_FIELD"),
+                Case.mutated(
+                        "schema version as string", m -> m.put("schemaVersion", "1"), "UNSUPPORTED_SCHEMA_VERSION"),
+                Case.mutated("schema version 1.5", m -> m.put("schemaVersion", 1.5), "UNSUPPORTED_SCHEMA_VERSION"),
+                Case.mutated(
+                        "schema version 2^32 + 1 (truncates to 1)",
+                        m -> m.put("schemaVersion", 4_294_967_297L),
+                        "UNSUPPORTED_SCHEMA_VERSION"),
+                Case.mutated("schema version -1", m -> m.put("schemaVersion", -1), "UNSUPPORTED_SCHEMA_VERSION"),
+                Case.mutated("schema version null", m -> m.putNull("schemaVersion"), "MISSING_FIELD"),
+                Case.mutated(
+                        "confirmedAt before Cognito existed",
+                        m -> m.put("confirmedAt", "1970-01-01T00:00:00Z"),
+                        "INVALID_FIELD"),
                 Case.mutated("missing sub", m -> m.remove("sub"), "MISSING_FIELD"),
                 Case.mutated("empty sub", m -> m.put("sub", ""), "MISSING_FIELD"),
                 Case.mutated("sub is a number", m -> m.put("sub", 42), "INVALID_FIELD"),

@@ -1,16 +1,14 @@
-package dev.provisioning.trigger;
+package dev.provisioning.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.provisioning.common.UserConfirmed;
-import dev.provisioning.common.UserConfirmedCodec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-/** The trigger's lean writer against common's codec: same bytes, and the codec reads them back. */
+/** The streaming writer against the codec: the codec encodes through it, and reads its output back. */
 class UserConfirmedWriterTest {
 
     private static final UserConfirmedCodec CODEC = UserConfirmedCodec.create();

@@ -1,25 +1,26 @@
-package dev.provisioning.trigger;
+package dev.provisioning.common;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.provisioning.common.UserConfirmed;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Writes {@link UserConfirmed} with Jackson's streaming generator, so the trigger never loads
- * jackson-databind. It writes exactly what {@code UserConfirmedCodec.encode} writes (same fields,
- * same order); a test holds the two to the same bytes and decodes this output with the codec.
+ * The one writer of {@link UserConfirmed} JSON: Jackson's streaming generator only, so the trigger never loads
+ * jackson-databind. {@link UserConfirmedCodec#encode} delegates here, and {@link UserConfirmedProducer} measures
+ * bodies with it.
  */
-final class UserConfirmedWriter {
+public final class UserConfirmedWriter {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private UserConfirmedWriter() {}
 
-    static String write(UserConfirmed message) {
+    /** The message as compact JSON. */
+    public static String write(UserConfirmed message) {
         StringWriter out = new StringWriter(512);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -46,5 +47,10 @@ final class UserConfirmedWriter {
             throw new UncheckedIOException("Could not write UserConfirmed " + message.messageId(), e);
         }
         return out.toString();
+    }
+
+    /** The size of the written message in UTF-8 bytes, as SQS counts it. */
+    public static int utf8Length(UserConfirmed message) {
+        return write(message).getBytes(StandardCharsets.UTF_8).length;
     }
 }
