@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeTy
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersRequest;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.MessageActionType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserStatusType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -131,6 +132,51 @@ class ReconcilerTest {
         String output = progressBytes.toString(StandardCharsets.UTF_8);
         assertThat(output).contains("page 1:").contains("page 3:").doesNotContain("rejected the filter");
         assertThat(output).doesNotContain("@example.com");
+    }
+
+    @Test
+    void reconcile_whenListUsersRejectsTheStatusFilter_listsEveryoneAndKeepsTheOwedStatuses() throws Exception {
+        String queue = newQueue();
+        CognitoIdentityProviderClient noFilters = new StatusRewritingCognito(cognito, Set.of(), true);
+
+        Reconciler.Result result = new Reconciler(noFilters, dynamoDb, sqs, Clock.systemUTC())
+                .reconcile(poolId, table, queue, deadLettered, false, 0, progress);
+
+        Set<String> expected = new HashSet<>(confirmedSubs);
+        expected.removeAll(withAccount);
+        expected.removeAll(deadLettered);
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        assertThat(result.confirmed()).isEqualTo(CONFIRMED);
+        assertThat(result.enqueued()).isEqualTo(expected.size()).isPositive();
+        Set<String> sent = new HashSet<>();
+        for (Message message : drain(queue)) {
+            sent.add(JSON.readTree(message.body()).path("sub").asText());
+        }
+        assertThat(sent).isEqualTo(expected);
+        assertThat(progressBytes.toString(StandardCharsets.UTF_8)).contains("rejected the filter");
+    }
+
+    @Test
+    void reconcile_whenUsersAreFederated_healsThemLikeConfirmedOnes() throws Exception {
+        // PostConfirmation fires on a federated user's first sign-in: EXTERNAL_PROVIDER users are owed an account.
+        // moto cannot create them, so three of the invited users are reported with that status.
+        String queue = newQueue();
+        Set<String> federated = notConfirmedSubs.stream().limit(3).collect(java.util.stream.Collectors.toSet());
+        CognitoIdentityProviderClient withFederated = new StatusRewritingCognito(cognito, federated, false);
+
+        Reconciler.Result result = new Reconciler(withFederated, dynamoDb, sqs, Clock.systemUTC())
+                .reconcile(poolId, table, queue, deadLettered, false, 0, progress);
+
+        Set<String> expected = new HashSet<>(confirmedSubs);
+        expected.removeAll(withAccount);
+        expected.removeAll(deadLettered);
+        expected.addAll(federated);
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        Set<String> sent = new HashSet<>();
+        for (Message message : drain(queue)) {
+            sent.add(JSON.readTree(message.body()).path("sub").asText());
+        }
+        assertThat(sent).isEqualTo(expected);
     }
 
     @Test
@@ -360,6 +406,61 @@ class ReconcilerTest {
      * half the keys and return the rest as UnprocessedKeys, as a throttled table does (no emulator
      * does it for small items).
      */
+    /**
+     * The real (moto) Cognito, read unfiltered, with the given subs reported as EXTERNAL_PROVIDER and the status
+     * filter applied here, as Cognito applies it; or, with {@code rejectFilters}, refusing any filter as an emulator
+     * without status filters does.
+     */
+    private static final class StatusRewritingCognito implements CognitoIdentityProviderClient {
+        private final CognitoIdentityProviderClient delegate;
+        private final Set<String> federatedSubs;
+        private final boolean rejectFilters;
+
+        StatusRewritingCognito(
+                CognitoIdentityProviderClient delegate, Set<String> federatedSubs, boolean rejectFilters) {
+            this.delegate = delegate;
+            this.federatedSubs = federatedSubs;
+            this.rejectFilters = rejectFilters;
+        }
+
+        @Override
+        public ListUsersResponse listUsers(ListUsersRequest request) {
+            String filter = request.filter();
+            if (filter != null && rejectFilters) {
+                throw software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException.builder()
+                        .message("Invalid filter")
+                        .build();
+            }
+            ListUsersResponse page =
+                    delegate.listUsers(request.toBuilder().filter(null).build());
+            List<UserType> users = new ArrayList<>();
+            for (UserType user : page.users()) {
+                String sub = user.attributes().stream()
+                        .filter(a -> a.name().equals("sub"))
+                        .findFirst()
+                        .map(a -> a.value())
+                        .orElse("");
+                UserType reported = federatedSubs.contains(sub)
+                        ? user.toBuilder()
+                                .userStatus(UserStatusType.EXTERNAL_PROVIDER)
+                                .build()
+                        : user;
+                if (filter == null || filter.contains("\"" + reported.userStatusAsString() + "\"")) {
+                    users.add(reported);
+                }
+            }
+            return page.toBuilder().users(users).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return delegate.serviceName();
+        }
+
+        @Override
+        public void close() {}
+    }
+
     /** Answers ListUsers with every page of the real pool at once, as cognito-local does. */
     private static final class OnePageCognito implements CognitoIdentityProviderClient {
         private final CognitoIdentityProviderClient delegate;

@@ -145,56 +145,79 @@ final class BatchProcessor {
     /** Returns whether the record is finished (provisioned or dead-lettered) and may be deleted. */
     private boolean processOne(SQSMessage record) {
         UserConfirmed message = null;
+        AccountProvisioner.Result result;
         try {
             message = codec.decode(record.getBody());
             LogContext.user(message.userPoolId(), message.sub());
-            AccountProvisioner.Result result = provisioner.provision(message);
-            metrics.recordProvisioned(result, message.confirmedAt());
-            boolean didSomething = result.accountCreated() || result.emailSent() || result.userServiceSynced();
-            // One INFO line per provisioned user; a redelivery that finds everything done is DEBUG.
-            log.atLevel(didSomething ? Level.INFO : Level.DEBUG)
-                    .log(
-                            "Provisioned accountId={} messageId={} accountCreated={} emailSent={}"
-                                    + " resentAfterExpiredClaim={} userServiceSynced={}",
-                            message.idempotencyKey(),
-                            record.getMessageId(),
-                            result.accountCreated(),
-                            result.emailSent(),
-                            result.emailResentAfterExpiredClaim(),
-                            result.userServiceSynced());
-            return true;
+            result = provisioner.provision(message);
         } catch (RuntimeException e) {
             FailureClassifier.Failure failure = classifier.classify(e);
-            metrics.recordFailure(failure);
+            quietly(() -> metrics.recordFailure(failure));
             String accountId = message == null ? "unknown" : message.idempotencyKey();
             return failure.permanent()
                     ? deadLetter(record, accountId, failure)
                     : retryLater(record, accountId, failure);
+        }
+        // The account is written and the email handled: nothing from here on (a metric, a log line) may turn the
+        // record into a failure, or its retry would be a provisioned user in the dead-letter queue.
+        UserConfirmed provisioned = message;
+        quietly(() -> reportProvisioned(record, provisioned, result));
+        return true;
+    }
+
+    private void reportProvisioned(SQSMessage record, UserConfirmed message, AccountProvisioner.Result result) {
+        metrics.recordProvisioned(result, message.confirmedAt());
+        boolean didSomething = result.accountCreated() || result.emailSent() || result.userServiceSynced();
+        // One INFO line per provisioned user; a redelivery that finds everything done is DEBUG.
+        log.atLevel(didSomething ? Level.INFO : Level.DEBUG)
+                .log(
+                        "Provisioned accountId={} messageId={} accountCreated={} emailSent={}"
+                                + " resentAfterExpiredClaim={} userServiceSynced={}",
+                        message.idempotencyKey(),
+                        record.getMessageId(),
+                        result.accountCreated(),
+                        result.emailSent(),
+                        result.emailResentAfterExpiredClaim(),
+                        result.userServiceSynced());
+    }
+
+    /** Runs a report (a metric, a log line); its failure is logged, never passed on to the record's outcome. */
+    private static void quietly(Runnable report) {
+        try {
+            report.run();
+        } catch (RuntimeException e) {
+            try {
+                log.warn(
+                        "Reporting failed, the record's outcome stands error={}",
+                        e.getClass().getSimpleName());
+            } catch (RuntimeException ignored) {
+                // Not even the log: the outcome still stands.
+            }
         }
     }
 
     private boolean deadLetter(SQSMessage record, String accountId, FailureClassifier.Failure failure) {
         try {
             deadLetters.publish(record, failure, clock.instant());
-            metrics.recordDeadLettered();
-            log.error(
-                    "Dead-lettered accountId={} messageId={} reason={} error=\"{}\"",
-                    accountId,
-                    record.getMessageId(),
-                    failure.reason(),
-                    failure.message());
-            return true;
         } catch (RuntimeException e) {
             // Could not park it: leave it on the queue; the next receive classifies it again.
-            log.warn(
+            quietly(() -> log.warn(
                     "Dead-letter send failed, will retry accountId={} messageId={} reason={} error={}",
                     accountId,
                     record.getMessageId(),
                     failure.reason(),
-                    e.getClass().getSimpleName());
-            metrics.recordRetry(receiveCount(record));
+                    e.getClass().getSimpleName()));
+            quietly(() -> metrics.recordRetry(receiveCount(record)));
             return false;
         }
+        quietly(() -> metrics.recordDeadLettered());
+        quietly(() -> log.error(
+                "Dead-lettered accountId={} messageId={} reason={} error=\"{}\"",
+                accountId,
+                record.getMessageId(),
+                failure.reason(),
+                failure.message()));
+        return true;
     }
 
     private boolean retryLater(SQSMessage record, String accountId, FailureClassifier.Failure failure) {
@@ -211,15 +234,15 @@ final class BatchProcessor {
                             Duration.ZERO));
         }
         Duration delay = backoff.delay(receiveCount, failure.notBefore());
-        metrics.recordRetry(receiveCount);
-        log.warn(
+        quietly(() -> metrics.recordRetry(receiveCount));
+        quietly(() -> log.warn(
                 "Retry scheduled accountId={} messageId={} attempt={} delayMs={} reason={} error=\"{}\"",
                 accountId,
                 record.getMessageId(),
                 receiveCount,
                 delay.toMillis(),
                 failure.reason(),
-                failure.message());
+                failure.message()));
         try {
             sqs.changeMessageVisibility(ChangeMessageVisibilityRequest.builder()
                     .queueUrl(queueUrl)

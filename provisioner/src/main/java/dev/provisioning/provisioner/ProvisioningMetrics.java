@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
  * <p>Every meter carries the {@code function} dimension; never anything about the user. Not
  * thread-safe: one invocation at a time, as Lambda runs them.
  */
-final class ProvisioningMetrics {
+// Not final: BatchProcessorTest substitutes one whose every measurement throws.
+class ProvisioningMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(ProvisioningMetrics.class);
 
@@ -76,80 +77,85 @@ final class ProvisioningMetrics {
      * still created its account, and its retry finds it existing.
      */
     void recordAccount(boolean created) {
-        MeterRegistry registry = registry();
-        if (registry != null) {
-            registry.counter(created ? MetricNames.ACCOUNT_CREATED : MetricNames.ACCOUNT_EXISTING, common)
-                    .increment();
-        }
+        measure(registry -> registry.counter(
+                        created ? MetricNames.ACCOUNT_CREATED : MetricNames.ACCOUNT_EXISTING, common)
+                .increment());
     }
 
     /** Records what provisioning one record did, and its confirmation-to-provisioned latency. */
     void recordProvisioned(AccountProvisioner.Result result, Instant confirmedAt) {
-        MeterRegistry registry = registry();
-        if (registry == null) {
-            return;
-        }
-        if (result.emailSent()) {
-            registry.counter(MetricNames.EMAIL_SENT, common).increment();
-        }
-        if (result.emailResentAfterExpiredClaim()) {
-            registry.counter(MetricNames.EMAIL_RESENT, common).increment();
-        }
-        record(MetricNames.RECORDS, "provisioned");
-        if (confirmedAt != null) {
-            Duration latency = Duration.between(confirmedAt, clock.instant());
-            Timer.builder(MetricNames.LATENCY)
-                    .tags(common)
-                    .register(registry)
-                    .record(latency.isNegative() ? Duration.ZERO : latency);
-        }
+        measure(registry -> {
+            if (result.emailSent()) {
+                registry.counter(MetricNames.EMAIL_SENT, common).increment();
+            }
+            if (result.emailResentAfterExpiredClaim()) {
+                registry.counter(MetricNames.EMAIL_RESENT, common).increment();
+            }
+            outcome(registry, MetricNames.RECORDS, "provisioned");
+            if (confirmedAt != null) {
+                Duration latency = Duration.between(confirmedAt, clock.instant());
+                Timer.builder(MetricNames.LATENCY)
+                        .tags(common)
+                        .register(registry)
+                        .record(latency.isNegative() ? Duration.ZERO : latency);
+            }
+        });
     }
 
     /** Records why a record failed, by class and reason; its outcome follows with {@link #recordRetry} or
      * {@link #recordDeadLettered}. */
     void recordFailure(FailureClassifier.Failure failure) {
-        MeterRegistry registry = registry();
-        if (registry != null) {
-            Tags reason = common.and(MetricNames.DIMENSION_REASON, failure.reason());
-            registry.counter(
-                            failure.permanent() ? MetricNames.FAILURE_PERMANENT : MetricNames.FAILURE_TRANSIENT, reason)
-                    .increment();
-        }
+        measure(registry -> registry.counter(
+                        failure.permanent() ? MetricNames.FAILURE_PERMANENT : MetricNames.FAILURE_TRANSIENT,
+                        common.and(MetricNames.DIMENSION_REASON, failure.reason()))
+                .increment());
     }
 
     /** Records a record left on the queue to come back later, by the receive count it failed at. */
     void recordRetry(int receiveCount) {
-        MeterRegistry registry = registry();
-        if (registry != null) {
+        measure(registry -> {
             registry.counter(MetricNames.RETRY, common.and(MetricNames.DIMENSION_ATTEMPT, attempt(receiveCount)))
                     .increment();
-            record(MetricNames.RECORDS, "retry");
-        }
+            outcome(registry, MetricNames.RECORDS, "retry");
+        });
     }
 
     /** Records a record the dead-letter queue accepted. */
     void recordDeadLettered() {
-        record(MetricNames.RECORDS, "dead_lettered");
+        measure(registry -> outcome(registry, MetricNames.RECORDS, "dead_lettered"));
     }
 
     /** Records a record not started because the invocation was running out of time. */
     void recordDeferred() {
-        record(MetricNames.RECORDS, "deferred");
+        measure(registry -> outcome(registry, MetricNames.RECORDS, "deferred"));
     }
 
     /** Records one call of the optional user service. */
     void recordUserServiceSync(boolean success) {
-        record(MetricNames.USER_SERVICE_SYNC, success ? "success" : "failure");
+        measure(registry -> outcome(registry, MetricNames.USER_SERVICE_SYNC, success ? "success" : "failure"));
     }
 
     /** Records the size of the batch this invocation received. */
     void recordBatch(int size) {
-        MeterRegistry registry = registry();
-        if (registry != null) {
-            DistributionSummary.builder(MetricNames.BATCH_SIZE)
-                    .tags(common)
-                    .register(registry)
-                    .record(size);
+        measure(registry -> DistributionSummary.builder(MetricNames.BATCH_SIZE)
+                .tags(common)
+                .register(registry)
+                .record(size));
+    }
+
+    /**
+     * Runs one measurement against this invocation's registry, if metrics are enabled. Never throws: a
+     * measurement is taken after the work it counts (an account written, an email sent), and must not turn that
+     * work into a failure and its record into a retry.
+     */
+    private void measure(java.util.function.Consumer<MeterRegistry> measurement) {
+        try {
+            MeterRegistry registry = registry();
+            if (registry != null) {
+                measurement.accept(registry);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Metric dropped error={}", e.getClass().getSimpleName());
         }
     }
 
@@ -195,12 +201,9 @@ final class ProvisioningMetrics {
         return current;
     }
 
-    private void record(String counter, String outcome) {
-        MeterRegistry registry = registry();
-        if (registry != null) {
-            registry.counter(counter, common.and(MetricNames.DIMENSION_OUTCOME, outcome))
-                    .increment();
-        }
+    private void outcome(MeterRegistry registry, String counter, String outcome) {
+        registry.counter(counter, common.and(MetricNames.DIMENSION_OUTCOME, outcome))
+                .increment();
     }
 
     static String attempt(int receiveCount) {

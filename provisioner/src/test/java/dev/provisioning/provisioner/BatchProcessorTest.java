@@ -185,6 +185,70 @@ class BatchProcessorTest {
                 .isEqualTo("NOT_APPLICABLE");
     }
 
+    @Test
+    void process_whenEveryMetricThrows_stillFinishesTheRecordsItProvisionedOrDeadLettered() {
+        // A registry that fails every measurement: the account is written before the first metric, so a metric
+        // that could fail the record would make its retry a provisioned user in the dead-letter queue.
+        ProvisioningMetrics failing =
+                new ProvisioningMetrics(
+                        new dev.provisioning.common.metrics.MetricsSettings("test", "test"),
+                        null,
+                        Duration.ofSeconds(1),
+                        Clock.systemUTC()) {
+                    @Override
+                    io.micrometer.core.instrument.MeterRegistry registry() {
+                        throw new IllegalStateException("the registry is broken");
+                    }
+                };
+        AccountProvisioner provisioner = new AccountProvisioner(
+                new AccountStore(dynamoDbLocal.client(List.of()), LocalDynamoDb.TABLE),
+                new WelcomeEmailSender(nowhere, "no-reply@example.com"),
+                Optional.empty(),
+                Clock.systemUTC(),
+                Duration.ofSeconds(60),
+                failing);
+        BatchProcessor withFailingMetrics = new BatchProcessor(
+                UserConfirmedCodec.create(),
+                provisioner,
+                new FailureClassifier(),
+                RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                new DeadLetterPublisher(sqs, deadLetterQueueUrl),
+                sqs,
+                queueUrl,
+                5,
+                Clock.systemUTC(),
+                RESERVE,
+                failing);
+        UserConfirmed message = Messages.confirmed("metrics-broken");
+        UserConfirmed withoutEmail = new UserConfirmed(
+                message.schemaVersion(),
+                message.messageId(),
+                message.idempotencyKey(),
+                message.userPoolId(),
+                message.userName(),
+                message.sub(),
+                null,
+                false,
+                message.name(),
+                message.triggerSource(),
+                message.confirmedAt(),
+                message.region(),
+                message.clientId(),
+                message.clientMetadata());
+        List<SQSMessage> records = received(UserConfirmedCodec.create().encode(withoutEmail), "not json");
+
+        SQSBatchResponse response = withFailingMetrics.process(records, () -> Long.MAX_VALUE);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters()).hasSize(1);
+        assertThat(dynamoDbLocal
+                        .client(List.of())
+                        .getItem(b -> b.tableName(LocalDynamoDb.TABLE)
+                                .key(Map.of(AccountStore.KEY, AttributeValue.fromS(message.idempotencyKey()))))
+                        .item())
+                .isNotEmpty();
+    }
+
     /** Sends the bodies to the queue and receives them, as the event source mapping would. */
     private List<SQSMessage> received(String... bodies) {
         for (String body : bodies) {
