@@ -53,4 +53,16 @@ class EmailAddressesTest {
                 .containsExactly("no-reply@mail.example.co.uk", "mail.example.co.uk", "example.co.uk", "co.uk");
         assertThat(EmailAddresses.senderIdentities("a@example.com")).containsExactly("a@example.com", "example.com");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"\"john..doe\"@example.com", "user(comment)@example.com", "admin@[192.0.2.1]", "a\"b@example.org"
+            })
+    void redact_whenAPlausibleAddressHasQuotesCommentsOrADomainLiteral_leavesNothingOfIt(String address) {
+        assertThat(EmailAddresses.isPlausible(address)).isTrue();
+
+        String redacted = EmailAddresses.redact("SES said: " + address + " is not verified");
+
+        assertThat(redacted).isEqualTo("SES said: <redacted-email> is not verified");
+    }
 }
