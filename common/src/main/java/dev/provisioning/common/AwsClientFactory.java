@@ -90,11 +90,11 @@ public final class AwsClientFactory implements AutoCloseable {
         /** The SDK's standard policy: throttling, 5xx, timeouts and I/O errors. */
         STANDARD,
         /**
-         * Only failures the service answered (throttling, 5xx): the call certainly had no effect.
-         * For calls that must not be repeated blindly after a timeout, such as an SES send, which
-         * has no idempotency token.
+         * Only throttling, which the service documents as refusing the request: the call certainly had no effect.
+         * Not a 5xx (the service may have acted before it failed to answer), a timeout or an I/O error. For calls
+         * that must not be repeated blindly, such as an SES send, which has no idempotency token.
          */
-        ANSWERED_FAILURES_ONLY
+        THROTTLING_ONLY
     }
 
     /** Like {@link #build(AwsClientBuilder, String)}, with a choice of what the SDK may retry. */
@@ -121,8 +121,10 @@ public final class AwsClientFactory implements AutoCloseable {
                         .build()
                 : StandardRetryStrategy.builder()
                         .maxAttempts(maxAttempts)
-                        .retryOnException(AwsClientFactory::isAnsweredFailure)
+                        .retryOnException(AwsClientFactory::isThrottling)
                         .treatAsThrottling(e -> e instanceof AwsServiceException a && a.isThrottlingException())
+                        // Without this the client adds its default conditions (5xx, I/O errors) to ours.
+                        .useClientDefaults(false)
                         .build();
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(settings.apiCallTimeout())
@@ -137,8 +139,8 @@ public final class AwsClientFactory implements AutoCloseable {
         return builder.build();
     }
 
-    static boolean isAnsweredFailure(Throwable error) {
-        return error instanceof AwsServiceException e && (e.isThrottlingException() || e.statusCode() >= 500);
+    static boolean isThrottling(Throwable error) {
+        return error instanceof AwsServiceException e && e.isThrottlingException();
     }
 
     /** The shared HTTP client, for the rare non-AWS call a function makes (e.g. the user service). */

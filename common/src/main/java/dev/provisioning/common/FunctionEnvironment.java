@@ -41,6 +41,7 @@ public final class FunctionEnvironment {
     public static final String USER_SERVICE_URL = "USER_SERVICE_URL";
     public static final String USER_SERVICE_API_KEY = "USER_SERVICE_API_KEY";
     public static final String METRICS_PUBLISH_TIMEOUT_MS = "METRICS_PUBLISH_TIMEOUT_MS";
+    public static final String WELCOME_EMAIL_UNVERIFIED = "WELCOME_EMAIL_UNVERIFIED";
 
     private static final Set<String> EVERY_FUNCTION = Set.of(
             AWS_REGION,
@@ -73,7 +74,8 @@ public final class FunctionEnvironment {
                     RECORD_TIME_RESERVE_MS,
                     USER_SERVICE_URL,
                     USER_SERVICE_API_KEY,
-                    METRICS_PUBLISH_TIMEOUT_MS));
+                    METRICS_PUBLISH_TIMEOUT_MS,
+                    WELCOME_EMAIL_UNVERIFIED));
 
     /** The provisioner's variables without a default, which a deployment must set. */
     public static final Set<String> PROVISIONER_REQUIRED = Set.of(QUEUE_URL, TABLE_NAME, SENDER_ADDRESS, DLQ_URL);

@@ -60,6 +60,9 @@ public final class MetricNames {
     /** Counter: welcome emails sent again because an earlier claim expired unconfirmed (possible duplicate). */
     public static final String EMAIL_RESENT = "provisioning.email.resent";
 
+    /** Accounts created without a welcome email because the address is not verified (WELCOME_EMAIL_UNVERIFIED). */
+    public static final String EMAIL_UNVERIFIED = "provisioning.email.unverified";
+
     /** Counter: POSTs to the optional user service, {@code outcome} = {@code success} or {@code failure}. */
     public static final String USER_SERVICE_SYNC = "provisioning.userservice.sync";
 
@@ -92,6 +95,7 @@ public final class MetricNames {
         public static final String ACCOUNT_EXISTING = MetricNames.ACCOUNT_EXISTING + ".count";
         public static final String EMAIL_SENT = MetricNames.EMAIL_SENT + ".count";
         public static final String EMAIL_RESENT = MetricNames.EMAIL_RESENT + ".count";
+        public static final String EMAIL_UNVERIFIED = MetricNames.EMAIL_UNVERIFIED + ".count";
         public static final String USER_SERVICE_SYNC = MetricNames.USER_SERVICE_SYNC + ".count";
         public static final String FAILURE_TRANSIENT = MetricNames.FAILURE_TRANSIENT + ".count";
         public static final String FAILURE_PERMANENT = MetricNames.FAILURE_PERMANENT + ".count";

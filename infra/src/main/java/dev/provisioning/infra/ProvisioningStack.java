@@ -253,6 +253,8 @@ public final class ProvisioningStack extends Stack {
         provisionerEnv.put(FunctionEnvironment.BACKOFF_BASE_SECONDS, "2");
         provisionerEnv.put(FunctionEnvironment.BACKOFF_CAP_SECONDS, "300");
         provisionerEnv.put(FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE);
+        provisionerEnv.put(
+                FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, settings.welcomeUnverifiedEmails() ? "send" : "skip");
         provisionerFunction = Function.Builder.create(this, "Provisioner")
                 .description("SQS batch: account in DynamoDB, welcome email via SES, partial batch response")
                 .runtime(Runtime.JAVA_21)

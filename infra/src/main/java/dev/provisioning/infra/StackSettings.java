@@ -1,5 +1,6 @@
 package dev.provisioning.infra;
 
+import dev.provisioning.common.EmailAddresses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  * @param alarmTopicArn optional SNS topic for alarm actions, or {@code null}
  * @param triggerJar deployable jar of ingest-trigger
  * @param provisionerJar deployable jar of provisioner
+ * @param welcomeUnverifiedEmails whether addresses Cognito has not verified get the welcome email too (off by default)
  */
 public record StackSettings(
         String userPoolId,
@@ -44,7 +46,8 @@ public record StackSettings(
         int enqueueTimeoutMs,
         String alarmTopicArn,
         Path triggerJar,
-        Path provisionerJar) {
+        Path provisionerJar,
+        boolean welcomeUnverifiedEmails) {
 
     /** Context key: id of an existing user pool to import instead of creating one. */
     public static final String USER_POOL_ID = "userPoolId";
@@ -64,6 +67,8 @@ public record StackSettings(
     public static final String MAX_CONCURRENCY = "maxConcurrency";
     /** Context key: optional HTTP user service URL. */
     public static final String USER_SERVICE_URL = "userServiceUrl";
+    /** Context key: {@code true} to send the welcome email to unverified addresses too (WELCOME_EMAIL_UNVERIFIED). */
+    public static final String WELCOME_UNVERIFIED_EMAILS = "welcomeUnverifiedEmails";
     /** Context key: FAIL_OPEN or FAIL_CLOSED. */
     public static final String ENQUEUE_FAILURE_POLICY = "enqueueFailurePolicy";
     /** Context key: the trigger's SendMessage budget in milliseconds. */
@@ -97,7 +102,7 @@ public record StackSettings(
         if (userPoolId != null && !USER_POOL_ID_PATTERN.matcher(userPoolId).matches()) {
             throw invalid(USER_POOL_ID, userPoolId, "a user pool id like eu-central-1_AbC123xyZ");
         }
-        if (senderAddress == null || !senderAddress.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (senderAddress == null || !EmailAddresses.isPlausible(senderAddress)) {
             throw new IllegalArgumentException("CDK context '" + SENDER_ADDRESS
                     + "' is required and must be an email address (the SES identity the welcome email is sent"
                     + " from), e.g. cdk synth -c " + SENDER_ADDRESS + "=no-reply@example.com");
@@ -147,7 +152,8 @@ public record StackSettings(
                 integer(context, ENQUEUE_TIMEOUT_MS, 2000),
                 string(context, ALARM_TOPIC_ARN).orElse(null),
                 path(context, TRIGGER_JAR, DEFAULT_TRIGGER_JAR, baseDir),
-                path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir));
+                path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir),
+                bool(context, WELCOME_UNVERIFIED_EMAILS, false));
     }
 
     /**
@@ -180,7 +186,8 @@ public record StackSettings(
                 enqueueTimeoutMs,
                 alarmTopicArn,
                 triggerJar,
-                provisionerJar);
+                provisionerJar,
+                welcomeUnverifiedEmails);
     }
 
     /** A copy that imports the pool with this id. */
@@ -200,7 +207,8 @@ public record StackSettings(
                 enqueueTimeoutMs,
                 alarmTopicArn,
                 triggerJar,
-                provisionerJar);
+                provisionerJar,
+                welcomeUnverifiedEmails);
     }
 
     private static Optional<String> string(Function<String, Object> context, String key) {

@@ -128,15 +128,16 @@ public final class LocalPipeline implements AutoCloseable {
      * Faults injected into the functions' calls (never into the harness's own reads).
      *
      * @param faultRate fraction of the functions' AWS calls that fail (throttling, 500, timeout, reset)
+     * @param lostAnswerRate fraction of the functions' AWS calls that the service performs but whose answer is lost
      * @param crashRate fraction of the provisioner's AWS calls after which its process is killed
      * @param duplicateRate fraction of Cognito's trigger invocations delivered twice
      */
-    public record Chaos(double faultRate, double crashRate, double duplicateRate) {
+    public record Chaos(double faultRate, double lostAnswerRate, double crashRate, double duplicateRate) {
 
-        public static final Chaos NONE = new Chaos(0, 0, 0);
+        public static final Chaos NONE = new Chaos(0, 0, 0, 0);
 
         public Chaos {
-            for (double rate : new double[] {faultRate, crashRate, duplicateRate}) {
+            for (double rate : new double[] {faultRate, lostAnswerRate, crashRate, duplicateRate}) {
                 if (rate < 0 || rate > 1) {
                     throw new IllegalArgumentException("Fault rates are fractions in [0, 1], got " + rate);
                 }
@@ -181,9 +182,14 @@ public final class LocalPipeline implements AutoCloseable {
         Chaos chaos = options.chaos();
         Duration timeoutFault = Duration.ofMillis(1500);
         FaultInjectingProxy.Plan triggerPlan =
-                new FaultInjectingProxy.Plan(chaos.faultRate(), 0, 0, timeoutFault, null);
+                new FaultInjectingProxy.Plan(chaos.faultRate(), chaos.lostAnswerRate(), 0, 0, timeoutFault, null);
         FaultInjectingProxy.Plan provisionerPlan = new FaultInjectingProxy.Plan(
-                chaos.faultRate(), chaos.crashRate(), 0, timeoutFault, () -> lambda.killInstance(PROVISIONER_FUNCTION));
+                chaos.faultRate(),
+                chaos.lostAnswerRate(),
+                chaos.crashRate(),
+                0,
+                timeoutFault,
+                () -> lambda.killInstance(PROVISIONER_FUNCTION));
 
         Map<String, String> triggerEnv = new HashMap<>(aws.environment());
         throughProxy(triggerEnv, "trigger", "SQS", triggerPlan);
@@ -236,7 +242,7 @@ public final class LocalPipeline implements AutoCloseable {
             triggerEndpoint = proxy(
                             "cognito-retries",
                             lambda.endpoint(),
-                            new FaultInjectingProxy.Plan(0, 0, chaos.duplicateRate(), Duration.ZERO, null))
+                            new FaultInjectingProxy.Plan(0, 0, 0, chaos.duplicateRate(), Duration.ZERO, null))
                     .endpoint();
         }
         cognito = track(CognitoLocal.start(new CognitoLocal.Options(

@@ -31,9 +31,13 @@ public final class LocalRun {
 
     static final String USAGE = """
             usage: ./pipeline local [--users N] [--keep-running] [--verbose] [--log FILE]
-                                    [--fault-rate R] [--crash-rate R] [--duplicates R] [--poison K]
+                                    [--fault-rate R] [--lost-answer-rate R] [--crash-rate R] [--duplicates R]
+                                    [--poison K]
               --users N        sign up and confirm N users through cognito-local (default 25)
               --fault-rate R   fraction of the functions' AWS calls that fail (throttling, 500, timeout, reset)
+              --lost-answer-rate R
+                               fraction of the functions' AWS calls the service performs but whose answer is
+                               lost (the caller gets a 500, a timeout or a reset)
               --crash-rate R   fraction of the provisioner's AWS calls after which its process is killed
               --duplicates R   fraction of trigger invocations Cognito delivers twice
               --poison K       put K malformed messages on the queue
@@ -52,6 +56,7 @@ public final class LocalRun {
             boolean verbose = false;
             Path logFile = Path.of("target", "pipeline-local.log");
             double faultRate = 0;
+            double lostAnswerRate = 0;
             double crashRate = 0;
             double duplicates = 0;
             int poison = 0;
@@ -59,6 +64,7 @@ public final class LocalRun {
                 switch (args[i]) {
                     case "--users" -> users = positiveInt(args, ++i, "--users");
                     case "--fault-rate" -> faultRate = rate(args, ++i, "--fault-rate");
+                    case "--lost-answer-rate" -> lostAnswerRate = rate(args, ++i, "--lost-answer-rate");
                     case "--crash-rate" -> crashRate = rate(args, ++i, "--crash-rate");
                     case "--duplicates" -> duplicates = rate(args, ++i, "--duplicates");
                     case "--poison" -> poison = positiveInt(args, ++i, "--poison");
@@ -74,7 +80,7 @@ public final class LocalRun {
                     keepRunning,
                     verbose,
                     logFile,
-                    new LocalPipeline.Chaos(faultRate, crashRate, duplicates),
+                    new LocalPipeline.Chaos(faultRate, lostAnswerRate, crashRate, duplicates),
                     poison);
         }
 
@@ -256,18 +262,25 @@ public final class LocalRun {
         long crashes = 0;
         long duplicates = 0;
         long sesCrashes = 0;
+        long lostAnswers = 0;
+        long lostSends = 0;
         for (FaultInjectingProxy proxy : pipeline.proxies()) {
             faults += proxy.faults();
+            lostAnswers += proxy.lostAnswers();
+            lostSends += proxy.lostAnswersOf("SendEmail");
             crashes += proxy.crashes();
             duplicates += proxy.duplicates();
             sesCrashes += proxy.crashesAfter("SendEmail");
         }
         return String.format(
                 Locale.ROOT,
-                " retries=%d reconciled=%d faults_injected=%d crashes=%d crashes_after_email=%d duplicate_invocations=%d",
+                " retries=%d reconciled=%d faults_injected=%d lost_answers=%d lost_email_answers=%d crashes=%d"
+                        + " crashes_after_email=%d duplicate_invocations=%d",
                 pipeline.mapping().stats().redeliveries(),
                 reconciled,
                 faults,
+                lostAnswers,
+                lostSends,
                 crashes,
                 sesCrashes,
                 duplicates);

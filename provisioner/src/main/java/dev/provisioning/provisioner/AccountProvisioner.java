@@ -17,7 +17,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * repeats nothing that is done. Knows nothing of SQS or Lambda.
  *
  * <p>The one window for a second email: SES accepted the send but the outcome never reached us (the
- * worker died, or the call timed out after SES had it) before {@link AccountStore#markEmailSent}
+ * worker died, the call timed out, or SES answered a 5xx after it had the message) before {@link AccountStore#markEmailSent}
  * committed. The claim then stays until its lease expires and a later attempt sends again; {@link
  * Result#emailResentAfterExpiredClaim()} counts those. SES has no idempotency token, so this
  * window can be made small (one SES round trip, plus the bounded retries that record it) but not
@@ -45,6 +45,7 @@ final class AccountProvisioner {
     private final Clock clock;
     private final Duration emailClaimLease;
     private final ProvisioningMetrics metrics;
+    private final UnverifiedEmail unverified;
 
     AccountProvisioner(
             AccountStore accounts,
@@ -52,8 +53,10 @@ final class AccountProvisioner {
             Optional<UserServiceClient> userService,
             Clock clock,
             Duration emailClaimLease,
-            ProvisioningMetrics metrics) {
+            ProvisioningMetrics metrics,
+            UnverifiedEmail unverified) {
         this.metrics = metrics;
+        this.unverified = unverified;
         this.accounts = accounts;
         this.email = email;
         this.userService = userService;
@@ -62,8 +65,12 @@ final class AccountProvisioner {
     }
 
     Result provision(UserConfirmed message) {
-        AccountStore.Account account = accounts.createIfAbsent(message, clock.instant());
+        boolean welcome = message.hasEmail() && (message.emailVerified() || unverified == UnverifiedEmail.SEND);
+        AccountStore.Account account = accounts.createIfAbsent(message, clock.instant(), welcome);
         metrics.recordAccount(account.created());
+        if (account.created() && message.hasEmail() && !welcome) {
+            metrics.recordEmailUnverified();
+        }
         boolean sent = false;
         boolean resent = false;
         if (message.hasEmail()
@@ -148,12 +155,35 @@ final class AccountProvisioner {
         }
     }
 
+    /**
+     * Whether SES's error says the send did not happen: a 4xx is SES refusing the request (throttling, a rejected
+     * address, an unverified sender, a bad parameter); a 5xx is SES failing, and it may have sent first.
+     */
+    static boolean isRefusal(AwsServiceException e) {
+        return e.isThrottlingException() || (e.statusCode() >= 400 && e.statusCode() < 500);
+    }
+
+    private TransientFailureException outcomeUnknown(String accountId, RuntimeException e) {
+        return new TransientFailureException(
+                "EMAIL_OUTCOME_UNKNOWN",
+                "Welcome email of " + accountId + " may or may not have been sent: "
+                        + e.getClass().getSimpleName(),
+                emailClaimLease,
+                e);
+    }
+
     private void send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
         String sesMessageId;
         try {
             sesMessageId = email.send(message.email(), message.name());
         } catch (AwsServiceException e) {
-            // SES answered with an error: nothing was sent, so the next attempt need not wait out the lease.
+            if (!isRefusal(e)) {
+                // A 5xx: SES failed to answer, possibly after it sent. Keep the claim; retry after the lease, and
+                // the takeover that follows is counted, so any second email stays explained.
+                throw outcomeUnknown(accountId, e);
+            }
+            // SES refused the request (a 4xx: throttling, a rejected address or sender): nothing was sent, so
+            // the next attempt need not wait out the lease.
             try {
                 accounts.releaseEmailClaim(accountId, token, e.getClass().getSimpleName());
             } catch (RuntimeException releaseFailed) {
@@ -164,12 +194,7 @@ final class AccountProvisioner {
             throw e;
         } catch (RuntimeException e) {
             // No answer (timeout, reset): SES may have sent it. Keep the claim; retry after the lease.
-            throw new TransientFailureException(
-                    "EMAIL_OUTCOME_UNKNOWN",
-                    "Welcome email of " + accountId + " may or may not have been sent: "
-                            + e.getClass().getSimpleName(),
-                    emailClaimLease,
-                    e);
+            throw outcomeUnknown(accountId, e);
         }
         if (!recordSent(accountId, token, sesMessageId, claimedAt)) {
             // Our claim expired and another attempt took over while SES was answering: both may send.

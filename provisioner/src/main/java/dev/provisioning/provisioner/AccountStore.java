@@ -69,6 +69,14 @@ final class AccountStore {
      * @return the stored item, and whether this call created it
      */
     Account createIfAbsent(UserConfirmed message, Instant now) {
+        return createIfAbsent(message, now, message.hasEmail());
+    }
+
+    /**
+     * Like {@link #createIfAbsent(UserConfirmed, Instant)}, with the welcome email decided by the caller: without
+     * one, the email state is {@code NOT_APPLICABLE}, and {@code emailSkipped} says why when the user had an address.
+     */
+    Account createIfAbsent(UserConfirmed message, Instant now, boolean welcomeEmail) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(KEY, s(message.idempotencyKey()));
         item.put("cognitoSub", s(message.sub()));
@@ -85,7 +93,10 @@ final class AccountStore {
         item.put("updatedAt", s(now.toString()));
         item.put("confirmedAt", s(message.confirmedAt().toString()));
         item.put("sourceMessageId", s(message.messageId()));
-        item.put("emailState", s((message.hasEmail() ? EmailState.PENDING : EmailState.NOT_APPLICABLE).name()));
+        item.put("emailState", s((welcomeEmail ? EmailState.PENDING : EmailState.NOT_APPLICABLE).name()));
+        if (message.hasEmail() && !welcomeEmail) {
+            item.put("emailSkipped", s("UNVERIFIED"));
+        }
         try {
             dynamoDb.putItem(PutItemRequest.builder()
                     .tableName(tableName)

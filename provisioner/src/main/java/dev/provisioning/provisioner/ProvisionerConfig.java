@@ -25,6 +25,8 @@ import java.util.Optional;
  *     RECORD_TIME_RESERVE_MS}); it comes back with the batch's failures instead
  * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
  * @param userServiceApiKey optional API key header for it ({@code USER_SERVICE_API_KEY})
+ * @param unverifiedEmail whether an unverified address gets the welcome email ({@code WELCOME_EMAIL_UNVERIFIED},
+ *     {@code skip} by default, or {@code send})
  * @param aws region and endpoints of the AWS clients
  */
 public record ProvisionerConfig(
@@ -39,6 +41,7 @@ public record ProvisionerConfig(
         Duration recordTimeReserve,
         Optional<URI> userServiceUrl,
         Optional<String> userServiceApiKey,
+        UnverifiedEmail unverifiedEmail,
         AwsSettings aws) {
 
     static ProvisionerConfig from(Settings settings) {
@@ -79,6 +82,8 @@ public record ProvisionerConfig(
                 settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, Duration.ofSeconds(5), Duration.ZERO),
                 settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL),
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY),
+                settings.enumValue(
+                        FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, UnverifiedEmail.class, UnverifiedEmail.SKIP),
                 aws);
     }
 }

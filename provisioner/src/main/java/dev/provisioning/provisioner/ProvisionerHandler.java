@@ -79,13 +79,13 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
             AwsClientFactory clients = AwsClientFactory.forLambda(config.aws());
             SqsClient sqs = clients.build(SqsClient.builder(), "SQS");
             DynamoDbClient dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
-            // No blind retry of SendEmail after a timeout: SES may have sent it (see AccountProvisioner).
+            // No blind retry of SendEmail after a timeout or a 5xx: SES may have sent it (see AccountProvisioner).
             // And one attempt may use the whole call budget: every timeout here is an "outcome unknown",
             // which can only end in a second email, so give SES time to answer before declaring one.
             SesClient ses = clients.build(
                     SesClient.builder(),
                     "SES",
-                    AwsClientFactory.Retries.ANSWERED_FAILURES_ONLY,
+                    AwsClientFactory.Retries.THROTTLING_ONLY,
                     override -> override.apiCallAttemptTimeout(config.aws().apiCallTimeout()));
             Clock clock = Clock.systemUTC();
             AccountProvisioner provisioner = new AccountProvisioner(
@@ -95,7 +95,8 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                             .map(url -> new UserServiceClient(clients.httpClient(), url, config.userServiceApiKey())),
                     clock,
                     config.emailClaimLease(),
-                    METRICS);
+                    METRICS,
+                    config.unverifiedEmail());
             return new BatchProcessor(
                     UserConfirmedCodec.create(),
                     provisioner,

@@ -120,6 +120,12 @@ class ProvisioningMetrics {
         });
     }
 
+    /** Records an account created without a welcome email because its address is not verified. */
+    void recordEmailUnverified() {
+        measure(registry ->
+                registry.counter(MetricNames.EMAIL_UNVERIFIED, common).increment());
+    }
+
     /** Records a record the dead-letter queue accepted. */
     void recordDeadLettered() {
         measure(registry -> outcome(registry, MetricNames.RECORDS, "dead_lettered"));

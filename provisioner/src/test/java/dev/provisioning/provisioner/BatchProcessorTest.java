@@ -89,7 +89,8 @@ class BatchProcessorTest {
                 Optional.empty(),
                 Clock.systemUTC(),
                 Duration.ofSeconds(60),
-                ProvisioningMetrics.disabled());
+                ProvisioningMetrics.disabled(),
+                UnverifiedEmail.SKIP);
         processor = new BatchProcessor(
                 UserConfirmedCodec.create(),
                 provisioner,
@@ -206,7 +207,8 @@ class BatchProcessorTest {
                 Optional.empty(),
                 Clock.systemUTC(),
                 Duration.ofSeconds(60),
-                failing);
+                failing,
+                UnverifiedEmail.SKIP);
         BatchProcessor withFailingMetrics = new BatchProcessor(
                 UserConfirmedCodec.create(),
                 provisioner,

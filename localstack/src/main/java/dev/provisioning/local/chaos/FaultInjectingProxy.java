@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback HTTP proxy in front of one local emulator that makes a chosen fraction of the calls
  * fail the way AWS calls fail: throttling, a 500, a timeout, a connection reset. Injected faults
- * happen before forwarding (the service never saw the call). Optionally, after forwarding, it runs
+ * happen before forwarding (the service never saw the call). Lost answers happen after it: the
+ * service acted, and the caller gets a 500, a timeout or a reset instead of its answer, as when a
+ * response is lost on the way back. Optionally, after forwarding, it runs
  * a crash action (kill the calling function) before answering, which models a worker that dies
  * between a side effect and recording it; or it forwards a call twice, which models a caller that
  * retried after a lost response (Cognito retrying its trigger).
@@ -44,23 +46,32 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /**
      * What to inject.
      *
-     * @param faultRate fraction of calls that fail with one of the faults
+     * @param faultRate fraction of calls that fail with one of the faults, unforwarded
+     * @param lostAnswerRate fraction of forwarded calls whose answer is replaced by a 500, a timeout or a reset
      * @param crashRate fraction of forwarded calls after which {@code crash} runs before the answer
      * @param duplicateRate fraction of calls forwarded twice (the second answer is returned)
      * @param timeoutDelay how long a TIMEOUT fault holds the call before dropping it
      * @param crash what a crash does (e.g. kill the function instance), or null
      */
     public record Plan(
-            double faultRate, double crashRate, double duplicateRate, Duration timeoutDelay, Runnable crash) {
+            double faultRate,
+            double lostAnswerRate,
+            double crashRate,
+            double duplicateRate,
+            Duration timeoutDelay,
+            Runnable crash) {
 
         public static Plan none() {
-            return new Plan(0, 0, 0, Duration.ZERO, null);
+            return new Plan(0, 0, 0, 0, Duration.ZERO, null);
         }
 
         public boolean isNone() {
-            return faultRate <= 0 && crashRate <= 0 && duplicateRate <= 0;
+            return faultRate <= 0 && lostAnswerRate <= 0 && crashRate <= 0 && duplicateRate <= 0;
         }
     }
+
+    /** How a lost answer reaches the caller: the service acted either way. */
+    private static final Fault[] LOST_ANSWERS = {Fault.SERVER_ERROR, Fault.TIMEOUT, Fault.CONNECTION_RESET};
 
     private static final Set<String> HOP_HEADERS =
             Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding", "keep-alive");
@@ -75,6 +86,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong crashes = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong lostAnswers = new AtomicLong();
+    private final Map<String, AtomicLong> lostAnswersByOperation = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicLong> crashesByOperation = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FaultInjectingProxy(String name, URI upstream, Plan plan) throws IOException {
@@ -139,6 +152,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return duplicates.get();
     }
 
+    /** Calls the service acted on whose answer the caller never got. */
+    public long lostAnswers() {
+        return lostAnswers.get();
+    }
+
+    /** Lost answers of one operation, e.g. {@code SendEmail}. */
+    public long lostAnswersOf(String operation) {
+        AtomicLong count = lostAnswersByOperation.get(operation);
+        return count == null ? 0 : count.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -153,6 +177,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
             if (random.nextDouble() < plan.duplicateRate()) {
                 duplicates.incrementAndGet();
                 response = forward(exchange, body);
+            }
+            if (random.nextDouble() < plan.lostAnswerRate()) {
+                lostAnswers.incrementAndGet();
+                lostAnswersByOperation
+                        .computeIfAbsent(operation(exchange, body), k -> new AtomicLong())
+                        .incrementAndGet();
+                inject(LOST_ANSWERS[random.nextInt(LOST_ANSWERS.length)], exchange);
+                return;
             }
             if (plan.crash() != null && random.nextDouble() < plan.crashRate()) {
                 crashes.incrementAndGet();

@@ -23,10 +23,10 @@ class ChaosIT {
     static final int POISON = 10;
 
     @Test
-    void drive_whenFaultsCrashesDuplicatesAndPoison_losesNothingAndDoublesNoAccount() {
+    void drive_whenFaultsLostAnswersCrashesDuplicatesAndPoison_losesNothingAndDoublesNoAccount() {
         ConcurrentLinkedQueue<String> logs = new ConcurrentLinkedQueue<>();
         LocalPipeline.Options options =
-                LocalPipeline.Options.defaults(logs::add).withChaos(new LocalPipeline.Chaos(0.2, 0.002, 0.1));
+                LocalPipeline.Options.defaults(logs::add).withChaos(new LocalPipeline.Chaos(0.2, 0.05, 0.002, 0.1));
         try (LocalPipeline pipeline =
                 LocalPipeline.start(Settings.fromEnvironment(), HarnessPaths.discover(), options)) {
 
@@ -61,6 +61,13 @@ class ChaosIT {
             assertThat(pipeline.proxies().stream().mapToLong(p -> p.faults()).sum())
                     .as("faults were injected")
                     .isPositive();
+            // Lost answers: the services acted (a write, a send) and the functions saw a failure instead.
+            assertThat(pipeline.proxies().stream()
+                            .mapToLong(p -> p.lostAnswers())
+                            .sum())
+                    .as("answers were lost")
+                    .isPositive();
+            assertThat(outcome.figures()).contains("lost_answers=");
             assertThat(pipeline.proxies().stream()
                             .mapToLong(p -> p.duplicates())
                             .sum())

@@ -29,7 +29,7 @@ class MetricsUnderFaultsIT {
         String namespace = "MetricsIT-faults-" + UUID.randomUUID().toString().substring(0, 8);
         LocalPipeline.Options options = LocalPipeline.Options.defaults(line -> {})
                 .withProvisionerEnvironment(Map.of("METRICS_NAMESPACE", namespace))
-                .withChaos(new LocalPipeline.Chaos(0.2, 0, 0.1));
+                .withChaos(new LocalPipeline.Chaos(0.2, 0, 0, 0.1));
         try (LocalPipeline faulty = LocalPipeline.start(Settings.fromEnvironment(), HarnessPaths.discover(), options)) {
             LocalRun.Outcome outcome = LocalRun.drive(faulty, FAULTED_USERS, FAULTED_POISON, System.err);
             PipelineReport report = outcome.report();
