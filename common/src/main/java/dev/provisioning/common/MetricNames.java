@@ -69,6 +69,12 @@ public final class MetricNames {
     /** Counter: records that failed transiently and will come back, by {@code reason}. */
     public static final String FAILURE_TRANSIENT = "provisioning.failure.transient";
 
+    /**
+     * Failures of the deployment that every record hits (unverified sender, refused user-service key, access
+     * denied): also counted in {@link #FAILURE_TRANSIENT}; alarmed on, since they heal only when someone fixes them.
+     */
+    public static final String FAILURE_CONFIGURATION = "provisioning.failure.configuration";
+
     /** Counter: records dead-lettered at once as permanent failures, by {@code reason}. */
     public static final String FAILURE_PERMANENT = "provisioning.failure.permanent";
 
@@ -98,6 +104,7 @@ public final class MetricNames {
         public static final String EMAIL_UNVERIFIED = MetricNames.EMAIL_UNVERIFIED + ".count";
         public static final String USER_SERVICE_SYNC = MetricNames.USER_SERVICE_SYNC + ".count";
         public static final String FAILURE_TRANSIENT = MetricNames.FAILURE_TRANSIENT + ".count";
+        public static final String FAILURE_CONFIGURATION = MetricNames.FAILURE_CONFIGURATION + ".count";
         public static final String FAILURE_PERMANENT = MetricNames.FAILURE_PERMANENT + ".count";
         public static final String RETRY = MetricNames.RETRY + ".count";
         public static final String RECORDS = MetricNames.RECORDS + ".count";

@@ -370,6 +370,12 @@ public final class ProvisioningStack extends Stack {
                 customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, triggerFunction, "Sum"),
                 0);
         alarm(
+                "ProvisioningConfigurationFailures",
+                "Every sign-up hits a deployment fault (unverified SES sender, refused user-service key, access"
+                        + " denied): records wait on the queue until it is fixed; see the failure reason in the logs",
+                customMetric(MetricNames.Published.FAILURE_CONFIGURATION, provisionerFunction, "Sum"),
+                0);
+        alarm(
                 "ProvisioningLatencyMax",
                 "Confirmed users wait too long for their account (slowest sign-up of a minute)",
                 customMetric(MetricNames.Published.LATENCY_MAX, provisionerFunction, "Maximum"),

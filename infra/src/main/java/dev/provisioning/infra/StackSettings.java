@@ -119,8 +119,8 @@ public record StackSettings(
         requireRange(MAX_CONCURRENCY, maxConcurrency, 2, 1000);
         // The trigger's timeout is 4 s; SendMessage must finish well inside it, cold start included.
         requireRange(ENQUEUE_TIMEOUT_MS, enqueueTimeoutMs, 100, 3000);
-        if (userServiceUrl != null && !userServiceUrl.matches("https?://\\S+")) {
-            throw invalid(USER_SERVICE_URL, userServiceUrl, "an http(s) URL");
+        if (userServiceUrl != null && !userServiceUrl.matches("https://\\S+")) {
+            throw invalid(USER_SERVICE_URL, userServiceUrl, "an https URL (the request carries the API key)");
         }
         if (alarmTopicArn != null && !alarmTopicArn.startsWith("arn:")) {
             throw invalid(ALARM_TOPIC_ARN, alarmTopicArn, "an SNS topic ARN");

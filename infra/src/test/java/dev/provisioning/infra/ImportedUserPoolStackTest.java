@@ -199,7 +199,7 @@ class ImportedUserPoolStackTest {
 
     @Test
     void alarms_whenTopicConfigured_notifyIt() {
-        assertThat(fx.resourcesOfType("AWS::CloudWatch::Alarm")).hasSize(6).allSatisfy(alarm -> assertThat(
+        assertThat(fx.resourcesOfType("AWS::CloudWatch::Alarm")).hasSize(7).allSatisfy(alarm -> assertThat(
                         alarm.get("Properties").toString())
                 .contains("AlarmActions=[" + TOPIC + "]"));
     }

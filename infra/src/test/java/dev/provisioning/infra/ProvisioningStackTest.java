@@ -320,7 +320,7 @@ class ProvisioningStackTest {
         String triggerName = fx.logicalId(fx.stack().getTriggerFunction());
         String provisionerName = fx.logicalId(fx.stack().getProvisionerFunction());
 
-        fx.template().resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        fx.template().resourceCountIs("AWS::CloudWatch::Alarm", 7);
         alarm(
                 "AWS/SQS",
                 "ApproximateNumberOfMessagesVisible",

@@ -191,6 +191,13 @@ final class AccountProvisioner {
                 // claim then simply expires.
                 e.addSuppressed(releaseFailed);
             }
+            if (email.isSenderNotVerified(e)) {
+                throw new TransientFailureException(
+                        FailureClassifier.CONFIGURATION_PREFIX + "SENDER_NOT_VERIFIED",
+                        "SES refused the sender identity (not verified) for " + accountId,
+                        Duration.ZERO,
+                        e);
+            }
             throw e;
         } catch (RuntimeException e) {
             // No answer (timeout, reset): SES may have sent it. Keep the claim; retry after the lease.

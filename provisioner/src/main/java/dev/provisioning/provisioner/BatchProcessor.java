@@ -46,6 +46,16 @@ final class BatchProcessor {
     private final Duration recordReserve;
     private final ProvisioningMetrics metrics;
 
+    /**
+     * How long a record whose every attempt hits a configuration failure keeps waiting on the queue, from its
+     * confirmation: 3 days, inside the queue's 4-day retention and far inside the DLQ's 14 days. After it, it is
+     * dead-lettered with the failure's reason and {@code RETRIES_EXHAUSTED}, and a redrive brings it back.
+     */
+    static final Duration CONFIGURATION_MAX_WAIT = Duration.ofDays(3);
+
+    /** SQS's largest message delay. */
+    private static final int MAX_DELAY_SECONDS = 900;
+
     BatchProcessor(
             UserConfirmedCodec codec,
             AccountProvisioner provisioner,
@@ -156,7 +166,7 @@ final class BatchProcessor {
             String accountId = message == null ? "unknown" : message.idempotencyKey();
             return failure.permanent()
                     ? deadLetter(record, accountId, failure)
-                    : retryLater(record, accountId, failure);
+                    : retryLater(record, message, accountId, failure);
         }
         // The account is written and the email handled: nothing from here on (a metric, a log line) may turn the
         // record into a failure, or its retry would be a provisioned user in the dead-letter queue.
@@ -220,8 +230,16 @@ final class BatchProcessor {
         return true;
     }
 
-    private boolean retryLater(SQSMessage record, String accountId, FailureClassifier.Failure failure) {
+    private boolean retryLater(
+            SQSMessage record, UserConfirmed message, String accountId, FailureClassifier.Failure failure) {
         int receiveCount = receiveCount(record);
+        if (receiveCount >= maxReceiveCount
+                && FailureClassifier.isConfiguration(failure)
+                && message != null
+                && clock.instant().isBefore(message.confirmedAt().plus(CONFIGURATION_MAX_WAIT))) {
+            // Every record hits this until the wiring is fixed: keep waiting on the queue, not in the DLQ.
+            return requeue(record, accountId, failure, receiveCount);
+        }
         if (receiveCount >= maxReceiveCount) {
             // The queue would redrive it silently after this attempt; park it ourselves, with the reason.
             return deadLetter(
@@ -257,6 +275,43 @@ final class BatchProcessor {
                     e.getClass().getSimpleName());
         }
         return false;
+    }
+
+    /**
+     * Puts a fresh copy of the record on the queue (its receive count starts again) and lets the original be deleted,
+     * so that a configuration failure never walks a user into the DLQ. If the copy cannot be sent, the original stays
+     * and the queue's redrive policy parks it, as for any record out of receives.
+     */
+    private boolean requeue(SQSMessage record, String accountId, FailureClassifier.Failure failure, int receiveCount) {
+        Duration delay = backoff.delay(receiveCount, failure.notBefore());
+        int delaySeconds = (int) Math.min(MAX_DELAY_SECONDS, Math.max(0, delay.toSeconds()));
+        try {
+            sqs.sendMessage(b -> b.queueUrl(queueUrl)
+                    .messageBody(record.getBody())
+                    .delaySeconds(delaySeconds)
+                    .messageAttributes(java.util.Map.of(
+                            dev.provisioning.common.UserConfirmed.SCHEMA_VERSION_ATTRIBUTE,
+                            software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                                    .dataType("Number")
+                                    .stringValue(Integer.toString(dev.provisioning.common.UserConfirmed.SCHEMA_VERSION))
+                                    .build())));
+        } catch (RuntimeException e) {
+            quietly(() -> log.warn(
+                    "Requeue after a configuration failure failed messageId={} error={}",
+                    record.getMessageId(),
+                    e.getClass().getSimpleName()));
+            return false;
+        }
+        quietly(() -> metrics.recordRetry(receiveCount));
+        quietly(() -> log.warn(
+                "Requeued accountId={} messageId={} after {} receives delaySeconds={} reason={}: fix the"
+                        + " configuration; the copy keeps waiting",
+                accountId,
+                record.getMessageId(),
+                receiveCount,
+                delaySeconds,
+                failure.reason()));
+        return true;
     }
 
     /** Whole seconds, rounded up: coming back a fraction early would only find the same obstacle. */

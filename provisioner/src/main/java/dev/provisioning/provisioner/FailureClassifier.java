@@ -19,8 +19,24 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 final class FailureClassifier {
 
+    /**
+     * The reason prefix of a configuration failure: a fault every record hits until an operator fixes the wiring
+     * (an unverified SES sender, a refused user-service key, access denied). Retried, never dead-lettered per user.
+     */
+    static final String CONFIGURATION_PREFIX = "CONFIGURATION_";
+
     /** A classified failure; {@code message} is safe to log and to attach to a DLQ message. */
     record Failure(boolean permanent, String reason, String message, Duration notBefore) {}
+
+    /** Service errors that say the function's wiring is wrong: every record hits them until it is fixed. */
+    private static final Set<String> CONFIGURATION_ERRORS = Set.of(
+            "AccessDenied",
+            "AccessDeniedException",
+            "UnrecognizedClientException",
+            "InvalidClientTokenId",
+            "ResourceNotFoundException",
+            "AWS.SimpleQueueService.NonExistentQueue",
+            "QueueDoesNotExist");
 
     private static final Set<String> PERMANENT_SERVICE_ERRORS =
             Set.of("MessageRejected", "InvalidParameterValue", "ValidationException", "SerializationException");
@@ -47,6 +63,9 @@ final class FailureClassifier {
             if (e.statusCode() >= 500) {
                 return transientFailure("SERVICE_ERROR", error);
             }
+            if (code != null && CONFIGURATION_ERRORS.contains(code)) {
+                return transientFailure(CONFIGURATION_PREFIX + code.replace('.', '_'), error);
+            }
             if (code != null && PERMANENT_SERVICE_ERRORS.contains(code)) {
                 return new Failure(true, "REJECTED_" + code, describe(error), Duration.ZERO);
             }
@@ -56,6 +75,11 @@ final class FailureClassifier {
             return transientFailure("NETWORK", error);
         }
         return transientFailure("UNEXPECTED", error);
+    }
+
+    /** Whether a failure is one of the deployment's, which every record hits until an operator fixes it. */
+    static boolean isConfiguration(Failure failure) {
+        return !failure.permanent() && failure.reason().startsWith(CONFIGURATION_PREFIX);
     }
 
     private static Failure transientFailure(String reason, Throwable error) {

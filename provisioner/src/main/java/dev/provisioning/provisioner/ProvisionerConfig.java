@@ -70,6 +70,11 @@ public record ProvisionerConfig(
                     + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
                     + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
         }
+        Optional<URI> userService = settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL);
+        if (userService.isPresent() && !isHttpsOrLoopback(userService.get())) {
+            throw new ConfigurationException("Environment variable " + FunctionEnvironment.USER_SERVICE_URL
+                    + " must be an https URL (http only on loopback, for local runs): the request carries the API key");
+        }
         return new ProvisionerConfig(
                 settings.required(FunctionEnvironment.TABLE_NAME, "the DynamoDB table of accounts"),
                 sender,
@@ -80,10 +85,18 @@ public record ProvisionerConfig(
                 settings.integer(FunctionEnvironment.MAX_RECEIVE_COUNT, 5, 1, 1000),
                 lease,
                 settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, Duration.ofSeconds(5), Duration.ZERO),
-                settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL),
+                userService,
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY),
                 settings.enumValue(
                         FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, UnverifiedEmail.class, UnverifiedEmail.SKIP),
                 aws);
+    }
+
+    /** https, or http to this machine (127.0.0.0/8, ::1, localhost), where nothing is on the wire. */
+    static boolean isHttpsOrLoopback(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+        boolean loopback =
+                host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+        return "https".equalsIgnoreCase(uri.getScheme()) || ("http".equalsIgnoreCase(uri.getScheme()) && loopback);
     }
 }

@@ -105,10 +105,15 @@ class ProvisioningMetrics {
     /** Records why a record failed, by class and reason; its outcome follows with {@link #recordRetry} or
      * {@link #recordDeadLettered}. */
     void recordFailure(FailureClassifier.Failure failure) {
-        measure(registry -> registry.counter(
-                        failure.permanent() ? MetricNames.FAILURE_PERMANENT : MetricNames.FAILURE_TRANSIENT,
-                        common.and(MetricNames.DIMENSION_REASON, failure.reason()))
-                .increment());
+        measure(registry -> {
+            registry.counter(
+                            failure.permanent() ? MetricNames.FAILURE_PERMANENT : MetricNames.FAILURE_TRANSIENT,
+                            common.and(MetricNames.DIMENSION_REASON, failure.reason()))
+                    .increment();
+            if (FailureClassifier.isConfiguration(failure)) {
+                registry.counter(MetricNames.FAILURE_CONFIGURATION, common).increment();
+            }
+        });
     }
 
     /** Records a record left on the queue to come back later, by the receive count it failed at. */

@@ -21,12 +21,18 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * Uses the function's one HTTP client; sends {@code Idempotency-Key: userPoolId#sub} so the
  * service can recognise a retry.
  *
- * <p>Status classes: 2xx and 409 (already exists) are success; 408, 429, 5xx and I/O errors are
- * transient; any other 4xx is permanent (the request itself is wrong and will stay wrong).
+ * <p>Status classes: 2xx is success; 409 (already exists) is success only when its body names this user's
+ * {@code cognitoSub} (a user deleted and registered again has a new sub and the same email, and must not be marked
+ * synced against someone else's record), otherwise permanent {@code USER_SERVICE_CONFLICT}; 401 and 403 are the
+ * function's configuration (its key), transient so that fixing it heals every waiting record; 408, 429, 5xx and
+ * I/O errors are transient; any other 4xx is permanent (the request itself is wrong and will stay wrong).
  */
 final class UserServiceClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The most of an answer read: enough for the existing user's record a 409 carries. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final SdkHttpClient http;
     private final URI url;
@@ -48,6 +54,7 @@ final class UserServiceClient {
                 .putHeader("Idempotency-Key", message.idempotencyKey());
         apiKey.ifPresent(key -> request.putHeader("X-Api-Key", key));
         int status;
+        byte[] answer = new byte[0];
         try {
             HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
                             .request(request.build())
@@ -56,7 +63,9 @@ final class UserServiceClient {
                     .call();
             status = response.httpResponse().statusCode();
             if (response.responseBody().isPresent()) {
-                response.responseBody().get().close();
+                try (var in = response.responseBody().get()) {
+                    answer = in.readNBytes(MAX_ANSWER_BYTES);
+                }
             }
         } catch (IOException | UncheckedIOException e) {
             throw new TransientFailureException(
@@ -66,8 +75,24 @@ final class UserServiceClient {
                     Duration.ZERO,
                     e);
         }
-        if ((status >= 200 && status < 300) || status == 409) {
+        if (status >= 200 && status < 300) {
             return;
+        }
+        if (status == 409) {
+            if (message.sub().equals(existingSub(answer))) {
+                return;
+            }
+            throw new PermanentFailureException(
+                    "USER_SERVICE_CONFLICT",
+                    "User service has another user for " + message.idempotencyKey() + " (409 without this cognitoSub)",
+                    null);
+        }
+        if (status == 401 || status == 403) {
+            throw new TransientFailureException(
+                    FailureClassifier.CONFIGURATION_PREFIX + "USER_SERVICE_" + status,
+                    "User service refused the function's credentials (" + status + ") for " + message.idempotencyKey(),
+                    Duration.ZERO,
+                    null);
         }
         if (status == 408 || status == 429 || status >= 500) {
             throw new TransientFailureException(
@@ -80,6 +105,18 @@ final class UserServiceClient {
                 "USER_SERVICE_REJECTED_" + status,
                 "User service rejected " + message.idempotencyKey() + " with " + status,
                 null);
+    }
+
+    /** The {@code cognitoSub} of the user a 409 says exists, or {@code null} when the answer does not say. */
+    static String existingSub(byte[] answer) {
+        try {
+            var node = JSON.readTree(answer);
+            return node != null && node.path("cognitoSub").isTextual()
+                    ? node.path("cognitoSub").textValue()
+                    : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The seed's payload: cognitoSub, email, fullName, status, role, createdBy, updatedBy. */

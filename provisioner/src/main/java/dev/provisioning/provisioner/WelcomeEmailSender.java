@@ -19,6 +19,21 @@ final class WelcomeEmailSender {
         this.senderAddress = senderAddress;
     }
 
+    /**
+     * Whether SES refused a send because our sender identity is not verified: a fault of the deployment that every
+     * send hits, not of the user (SES names the identities that failed its check, and ours is among them).
+     */
+    boolean isSenderNotVerified(software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String text = String.valueOf(
+                e.awsErrorDetails() == null
+                        ? e.getMessage()
+                        : e.awsErrorDetails().errorMessage());
+        return "MessageRejected".equals(code)
+                && text.contains("not verified")
+                && text.toLowerCase(java.util.Locale.ROOT).contains(senderAddress.toLowerCase(java.util.Locale.ROOT));
+    }
+
     String send(String toAddress, String name) {
         WelcomeEmail email = WelcomeEmail.forName(name);
         return ses.sendEmail(SendEmailRequest.builder()

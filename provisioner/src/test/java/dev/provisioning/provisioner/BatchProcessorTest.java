@@ -251,6 +251,65 @@ class BatchProcessorTest {
                 .isNotEmpty();
     }
 
+    @Test
+    void process_whenAConfigurationFailureOutlastsTheReceives_requeuesTheRecordInsteadOfDeadLetteringIt() {
+        // The table is missing (a wiring fault every record hits): on its last receive the record is put back as a
+        // fresh copy, so fixing the configuration heals it without a redrive.
+        AccountProvisioner misconfigured = new AccountProvisioner(
+                new AccountStore(dynamoDbLocal.client(List.of()), "no-such-table"),
+                new WelcomeEmailSender(nowhere, "no-reply@example.com"),
+                Optional.empty(),
+                Clock.systemUTC(),
+                Duration.ofSeconds(60),
+                ProvisioningMetrics.disabled(),
+                UnverifiedEmail.SKIP);
+        BatchProcessor lastReceive = new BatchProcessor(
+                UserConfirmedCodec.create(),
+                misconfigured,
+                new FailureClassifier(),
+                RetryBackoff.withFullJitter(Duration.ZERO, Duration.ZERO),
+                new DeadLetterPublisher(sqs, deadLetterQueueUrl),
+                sqs,
+                queueUrl,
+                1,
+                Clock.systemUTC(),
+                RESERVE,
+                ProvisioningMetrics.disabled());
+        UserConfirmed message = new UserConfirmed(
+                1,
+                "m-config",
+                UserConfirmed.idempotencyKey(Messages.POOL, "config-sub"),
+                Messages.POOL,
+                "u",
+                "config-sub",
+                null,
+                false,
+                "",
+                "PostConfirmation_ConfirmSignUp",
+                java.time.Instant.now(),
+                "eu-central-1",
+                null,
+                Map.of());
+        String body = UserConfirmedCodec.create().encode(message);
+        List<SQSMessage> records = received(body);
+
+        SQSBatchResponse response = lastReceive.process(records, () -> Long.MAX_VALUE);
+
+        assertThat(response.getBatchItemFailures())
+                .as("the original is done with")
+                .isEmpty();
+        assertThat(deadLetters()).isEmpty();
+        List<Message> requeued = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(2)
+                        .messageAttributeNames("All"))
+                .messages();
+        assertThat(requeued).singleElement().satisfies(copy -> {
+            assertThat(copy.body()).isEqualTo(body);
+            assertThat(copy.messageAttributes()).containsKey(UserConfirmed.SCHEMA_VERSION_ATTRIBUTE);
+        });
+    }
+
     /** Sends the bodies to the queue and receives them, as the event source mapping would. */
     private List<SQSMessage> received(String... bodies) {
         for (String body : bodies) {

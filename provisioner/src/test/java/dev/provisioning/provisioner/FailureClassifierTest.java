@@ -75,5 +75,8 @@ class FailureClassifierTest {
                 .build();
 
         assertThat(classifier.classify(denied).permanent()).isFalse();
+        assertThat(classifier.classify(denied).reason()).isEqualTo("CONFIGURATION_AccessDeniedException");
+        assertThat(FailureClassifier.isConfiguration(classifier.classify(denied)))
+                .isTrue();
     }
 }

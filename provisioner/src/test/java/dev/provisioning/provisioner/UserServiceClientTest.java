@@ -30,6 +30,8 @@ class UserServiceClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicInteger status = new AtomicInteger(201);
+    private final java.util.concurrent.atomic.AtomicReference<String> answer =
+            new java.util.concurrent.atomic.AtomicReference<>("");
     private final List<Map<String, Object>> requests = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private SdkHttpClient http;
@@ -46,7 +48,11 @@ class UserServiceClientTest {
                     "idempotencyKey",
                             String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")),
                     "body", JSON.readTree(body)));
-            exchange.sendResponseHeaders(status.get(), -1);
+            byte[] reply = answer.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), reply.length == 0 ? -1 : reply.length);
+            if (reply.length > 0) {
+                exchange.getResponseBody().write(reply);
+            }
             exchange.close();
         });
         server.start();
@@ -86,12 +92,39 @@ class UserServiceClientTest {
     }
 
     @Test
-    void createUser_whenAlreadyExists409_succeeds() {
+    void createUser_whenAlreadyExists409WithThisSub_succeeds() {
         status.set(409);
+        answer.set("{\"cognitoSub\":\"sub-1\",\"email\":\"ada@example.com\"}");
 
         client.createUser(message());
 
         assertThat(requests).hasSize(1);
+    }
+
+    @Test
+    void createUser_when409NamesAnotherSubOrNone_isAPermanentConflict() {
+        // A user deleted and registered again: a new sub, the same email, the old record at the service.
+        status.set(409);
+        for (String body : new String[] {"{\"cognitoSub\":\"old-sub\"}", "", "not json", "{\"id\":7}"}) {
+            answer.set(body);
+            assertThatThrownBy(() -> client.createUser(message()))
+                    .as(body)
+                    .isInstanceOfSatisfying(PermanentFailureException.class, e -> assertThat(e.reason())
+                            .isEqualTo("USER_SERVICE_CONFLICT"));
+        }
+    }
+
+    @Test
+    void createUser_when401or403_isAConfigurationFailureThatWaitsForTheFix() {
+        for (int code : new int[] {401, 403}) {
+            status.set(code);
+            assertThatThrownBy(() -> client.createUser(message()))
+                    .isInstanceOfSatisfying(TransientFailureException.class, e -> {
+                        assertThat(e.reason()).isEqualTo("CONFIGURATION_USER_SERVICE_" + code);
+                        assertThat(FailureClassifier.isConfiguration(new FailureClassifier().classify(e)))
+                                .isTrue();
+                    });
+        }
     }
 
     @Test
