@@ -40,6 +40,7 @@ public final class FunctionEnvironment {
     public static final String RECORD_TIME_RESERVE_MS = "RECORD_TIME_RESERVE_MS";
     public static final String USER_SERVICE_URL = "USER_SERVICE_URL";
     public static final String USER_SERVICE_API_KEY = "USER_SERVICE_API_KEY";
+    public static final String USER_SERVICE_API_KEY_SECRET_ARN = "USER_SERVICE_API_KEY_SECRET_ARN";
     public static final String METRICS_PUBLISH_TIMEOUT_MS = "METRICS_PUBLISH_TIMEOUT_MS";
     public static final String WELCOME_EMAIL_UNVERIFIED = "WELCOME_EMAIL_UNVERIFIED";
 
@@ -74,6 +75,7 @@ public final class FunctionEnvironment {
                     RECORD_TIME_RESERVE_MS,
                     USER_SERVICE_URL,
                     USER_SERVICE_API_KEY,
+                    USER_SERVICE_API_KEY_SECRET_ARN,
                     METRICS_PUBLISH_TIMEOUT_MS,
                     WELCOME_EMAIL_UNVERIFIED));
 

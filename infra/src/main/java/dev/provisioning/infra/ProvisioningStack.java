@@ -53,6 +53,8 @@ import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.ses.EmailIdentity;
 import software.amazon.awscdk.services.ses.Identity;
 import software.amazon.awscdk.services.sns.Topic;
@@ -249,6 +251,14 @@ public final class ProvisioningStack extends Stack {
         provisionerEnv.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(MAX_RECEIVE_COUNT));
         if (settings.userServiceUrl() != null) {
             provisionerEnv.put(FunctionEnvironment.USER_SERVICE_URL, settings.userServiceUrl());
+            // The API key lives in Secrets Manager, readable by this role only; the function reads it once at init.
+            ISecret key = settings.userServiceKeySecretArn() != null
+                    ? Secret.fromSecretCompleteArn(this, "UserServiceApiKey", settings.userServiceKeySecretArn())
+                    : Secret.Builder.create(this, "UserServiceApiKey")
+                            .description("API key the provisioner sends to the user service (X-Api-Key): set its value")
+                            .build();
+            key.grantRead(provisionerRole);
+            provisionerEnv.put(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN, key.getSecretArn());
         }
         provisionerEnv.put(FunctionEnvironment.BACKOFF_BASE_SECONDS, "2");
         provisionerEnv.put(FunctionEnvironment.BACKOFF_CAP_SECONDS, "300");

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param alarmTopicArn optional SNS topic for alarm actions, or {@code null}
  * @param triggerJar deployable jar of ingest-trigger
  * @param provisionerJar deployable jar of provisioner
+ * @param userServiceKeySecretArn the complete ARN of an existing Secrets Manager secret holding the user-service API
+ *     key, or {@code null} for the stack to create one (when a user service is set)
  * @param welcomeUnverifiedEmails whether addresses Cognito has not verified get the welcome email too (off by default)
  */
 public record StackSettings(
@@ -47,6 +49,7 @@ public record StackSettings(
         String alarmTopicArn,
         Path triggerJar,
         Path provisionerJar,
+        String userServiceKeySecretArn,
         boolean welcomeUnverifiedEmails) {
 
     /** Context key: id of an existing user pool to import instead of creating one. */
@@ -67,6 +70,8 @@ public record StackSettings(
     public static final String MAX_CONCURRENCY = "maxConcurrency";
     /** Context key: optional HTTP user service URL. */
     public static final String USER_SERVICE_URL = "userServiceUrl";
+    /** Context key: the complete ARN of an existing secret holding the user-service API key. */
+    public static final String USER_SERVICE_KEY_SECRET_ARN = "userServiceKeySecretArn";
     /** Context key: {@code true} to send the welcome email to unverified addresses too (WELCOME_EMAIL_UNVERIFIED). */
     public static final String WELCOME_UNVERIFIED_EMAILS = "welcomeUnverifiedEmails";
     /** Context key: FAIL_OPEN or FAIL_CLOSED. */
@@ -122,6 +127,9 @@ public record StackSettings(
         if (userServiceUrl != null && !userServiceUrl.matches("https://\\S+")) {
             throw invalid(USER_SERVICE_URL, userServiceUrl, "an https URL (the request carries the API key)");
         }
+        if (userServiceKeySecretArn != null && !userServiceKeySecretArn.startsWith("arn:")) {
+            throw invalid(USER_SERVICE_KEY_SECRET_ARN, userServiceKeySecretArn, "a Secrets Manager secret ARN");
+        }
         if (alarmTopicArn != null && !alarmTopicArn.startsWith("arn:")) {
             throw invalid(ALARM_TOPIC_ARN, alarmTopicArn, "an SNS topic ARN");
         }
@@ -153,6 +161,7 @@ public record StackSettings(
                 string(context, ALARM_TOPIC_ARN).orElse(null),
                 path(context, TRIGGER_JAR, DEFAULT_TRIGGER_JAR, baseDir),
                 path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir),
+                string(context, USER_SERVICE_KEY_SECRET_ARN).orElse(null),
                 bool(context, WELCOME_UNVERIFIED_EMAILS, false));
     }
 
@@ -187,6 +196,7 @@ public record StackSettings(
                 alarmTopicArn,
                 triggerJar,
                 provisionerJar,
+                userServiceKeySecretArn,
                 welcomeUnverifiedEmails);
     }
 
@@ -208,6 +218,7 @@ public record StackSettings(
                 alarmTopicArn,
                 triggerJar,
                 provisionerJar,
+                userServiceKeySecretArn,
                 welcomeUnverifiedEmails);
     }
 

@@ -118,6 +118,13 @@ class ImportedUserPoolStackTest {
         Object domain = StackFixture.sesIdentityArn("example.com");
         Object fromSender = Map.of("StringEquals", Map.of("ses:FromAddress", StackFixture.SENDER));
         Object inNamespace = Map.of("StringEquals", Map.of("cloudwatch:namespace", MetricNames.DEFAULT_NAMESPACE));
+        Object userServiceKey = Map.of(
+                "Ref",
+                fx.resources().entrySet().stream()
+                        .filter(e -> String.valueOf(e.getValue()).contains("AWS::SecretsManager::Secret"))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElseThrow());
 
         List<Grant> trigger =
                 StackFixture.grants(fx.statementsOf(fx.logicalId(fx.stack().getTriggerRole())));
@@ -147,7 +154,10 @@ class ImportedUserPoolStackTest {
                         Grant.allow("sqs:SendMessage", dlqArn),
                         Grant.allow("cloudwatch:PutMetricData", "*", inNamespace),
                         Grant.allow("logs:CreateLogStream", provisionerLogs),
-                        Grant.allow("logs:PutLogEvents", provisionerLogs));
+                        Grant.allow("logs:PutLogEvents", provisionerLogs),
+                        // The user service is configured: its API key secret, and nothing else of Secrets Manager.
+                        Grant.allow("secretsmanager:GetSecretValue", userServiceKey),
+                        Grant.allow("secretsmanager:DescribeSecret", userServiceKey));
         fx.template().resourceCountIs("AWS::IAM::Policy", 2);
     }
 

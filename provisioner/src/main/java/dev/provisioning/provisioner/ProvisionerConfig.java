@@ -24,7 +24,10 @@ import java.util.Optional;
  * @param recordTimeReserve a record is not started with less of the invocation left ({@code
  *     RECORD_TIME_RESERVE_MS}); it comes back with the batch's failures instead
  * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
- * @param userServiceApiKey optional API key header for it ({@code USER_SERVICE_API_KEY})
+ * @param userServiceApiKey an API key in plain text, for a user service on loopback only ({@code
+ *     USER_SERVICE_API_KEY}); see {@link UserServiceKey}
+ * @param userServiceApiKeySecretArn the Secrets Manager secret holding the API key ({@code
+ *     USER_SERVICE_API_KEY_SECRET_ARN})
  * @param unverifiedEmail whether an unverified address gets the welcome email ({@code WELCOME_EMAIL_UNVERIFIED},
  *     {@code skip} by default, or {@code send})
  * @param aws region and endpoints of the AWS clients
@@ -41,6 +44,7 @@ public record ProvisionerConfig(
         Duration recordTimeReserve,
         Optional<URI> userServiceUrl,
         Optional<String> userServiceApiKey,
+        Optional<String> userServiceApiKeySecretArn,
         UnverifiedEmail unverifiedEmail,
         AwsSettings aws) {
 
@@ -87,16 +91,21 @@ public record ProvisionerConfig(
                 settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, Duration.ofSeconds(5), Duration.ZERO),
                 userService,
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY),
+                settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN),
                 settings.enumValue(
                         FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, UnverifiedEmail.class, UnverifiedEmail.SKIP),
                 aws);
     }
 
-    /** https, or http to this machine (127.0.0.0/8, ::1, localhost), where nothing is on the wire. */
+    /** https, or http to this machine, where nothing is on the wire. */
     static boolean isHttpsOrLoopback(URI uri) {
+        return "https".equalsIgnoreCase(uri.getScheme())
+                || ("http".equalsIgnoreCase(uri.getScheme()) && isLoopback(uri));
+    }
+
+    /** Whether the URL's host is this machine: 127.0.0.0/8, ::1 or localhost. */
+    static boolean isLoopback(URI uri) {
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
-        boolean loopback =
-                host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
-        return "https".equalsIgnoreCase(uri.getScheme()) || ("http".equalsIgnoreCase(uri.getScheme()) && loopback);
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
     }
 }

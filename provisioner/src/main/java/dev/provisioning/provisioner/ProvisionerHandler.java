@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -92,7 +93,12 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     new AccountStore(dynamoDb, config.tableName()),
                     new WelcomeEmailSender(ses, config.senderAddress()),
                     config.userServiceUrl()
-                            .map(url -> new UserServiceClient(clients.httpClient(), url, config.userServiceApiKey())),
+                            .map(url -> new UserServiceClient(
+                                    clients.httpClient(),
+                                    url,
+                                    UserServiceKey.resolve(
+                                            config,
+                                            () -> clients.build(SecretsManagerClient.builder(), "SECRETS_MANAGER")))),
                     clock,
                     config.emailClaimLease(),
                     METRICS,

@@ -81,6 +81,7 @@ public final class LocalAws implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbServer.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SES", moto.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_CLOUDWATCH", moto.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.endpoint().toString());
         return env;
     }
 
