@@ -43,6 +43,8 @@ public final class FunctionEnvironment {
     public static final String USER_SERVICE_API_KEY_SECRET_ARN = "USER_SERVICE_API_KEY_SECRET_ARN";
     public static final String METRICS_PUBLISH_TIMEOUT_MS = "METRICS_PUBLISH_TIMEOUT_MS";
     public static final String WELCOME_EMAIL_UNVERIFIED = "WELCOME_EMAIL_UNVERIFIED";
+    /** The function's configured timeout, which Lambda does not expose: set by infra and the harness. */
+    public static final String FUNCTION_TIMEOUT_SECONDS = "FUNCTION_TIMEOUT_SECONDS";
 
     private static final Set<String> EVERY_FUNCTION = Set.of(
             AWS_REGION,
@@ -77,7 +79,8 @@ public final class FunctionEnvironment {
                     USER_SERVICE_API_KEY,
                     USER_SERVICE_API_KEY_SECRET_ARN,
                     METRICS_PUBLISH_TIMEOUT_MS,
-                    WELCOME_EMAIL_UNVERIFIED));
+                    WELCOME_EMAIL_UNVERIFIED,
+                    FUNCTION_TIMEOUT_SECONDS));
 
     /** The provisioner's variables without a default, which a deployment must set. */
     public static final Set<String> PROVISIONER_REQUIRED = Set.of(QUEUE_URL, TABLE_NAME, SENDER_ADDRESS, DLQ_URL);

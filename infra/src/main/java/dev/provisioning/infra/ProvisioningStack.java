@@ -260,6 +260,19 @@ public final class ProvisioningStack extends Stack {
             key.grantRead(provisionerRole);
             provisionerEnv.put(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN, key.getSecretArn());
         }
+        // One record's deadline from the timeouts on its path (RecordBudget), checked against the timeout at synth
+        // (StackSettings) and again by the function at start-up.
+        provisionerEnv.put(
+                FunctionEnvironment.AWS_API_CALL_TIMEOUT_MS,
+                Long.toString(StackSettings.PROVISIONER_API_CALL_TIMEOUT.toMillis()));
+        provisionerEnv.put(
+                FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS,
+                Long.toString(StackSettings.PROVISIONER_EMAIL_CLAIM_LEASE.toSeconds()));
+        provisionerEnv.put(
+                FunctionEnvironment.RECORD_TIME_RESERVE_MS,
+                Long.toString(settings.recordWorstCase().toMillis()));
+        provisionerEnv.put(
+                FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Integer.toString(settings.provisionerTimeoutSeconds()));
         provisionerEnv.put(FunctionEnvironment.BACKOFF_BASE_SECONDS, "2");
         provisionerEnv.put(FunctionEnvironment.BACKOFF_CAP_SECONDS, "300");
         provisionerEnv.put(FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE);

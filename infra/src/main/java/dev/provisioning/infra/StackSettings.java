@@ -1,6 +1,7 @@
 package dev.provisioning.infra;
 
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.common.RecordBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -87,6 +88,10 @@ public record StackSettings(
 
     /** Default provisioner timeout: DynamoDB + SES + optional HTTP per record, a batch of 10 per invocation. */
     public static final int DEFAULT_PROVISIONER_TIMEOUT_SECONDS = 30;
+    /** The provisioner's SDK call timeout (AWS_API_CALL_TIMEOUT_MS), retries included; one SES send gets all of it. */
+    public static final java.time.Duration PROVISIONER_API_CALL_TIMEOUT = java.time.Duration.ofSeconds(3);
+    /** The provisioner's email claim lease (EMAIL_CLAIM_LEASE_SECONDS): several SES calls long. */
+    public static final java.time.Duration PROVISIONER_EMAIL_CLAIM_LEASE = java.time.Duration.ofSeconds(20);
     /** AWS's advice for an SQS event source: visibility timeout at least 6 x the function timeout (+ window). */
     public static final int VISIBILITY_FACTOR = 6;
 
@@ -122,6 +127,17 @@ public record StackSettings(
         // ranges keep it within SQS's 12 h limit: 6 x 900 + 300 = 5,700 s.
         requireRange(PROVISIONER_TIMEOUT_SECONDS, provisionerTimeoutSeconds, 10, 900);
         requireRange(MAX_CONCURRENCY, maxConcurrency, 2, 1000);
+        // The compact constructor sees its parameters, not yet the fields: the worst case from the parameter.
+        java.time.Duration worstCase = RecordBudget.worstCase(
+                PROVISIONER_API_CALL_TIMEOUT, PROVISIONER_EMAIL_CLAIM_LEASE, userServiceUrl != null);
+        long needed = RecordBudget.minimumFunctionTimeout(worstCase).toSeconds() + 1;
+        if (provisionerTimeoutSeconds < needed) {
+            throw invalid(
+                    PROVISIONER_TIMEOUT_SECONDS,
+                    provisionerTimeoutSeconds,
+                    "at least " + needed + " s: one record may take " + worstCase.toMillis()
+                            + " ms with the stack's timeouts (RecordBudget), plus the invocation's margin");
+        }
         // The trigger's timeout is 4 s; SendMessage must finish well inside it, cold start included.
         requireRange(ENQUEUE_TIMEOUT_MS, enqueueTimeoutMs, 100, 3000);
         if (userServiceUrl != null && !userServiceUrl.matches("https://\\S+")) {
@@ -171,6 +187,12 @@ public record StackSettings(
      */
     public int visibilityTimeoutSeconds() {
         return VISIBILITY_FACTOR * provisionerTimeoutSeconds + batchingWindowSeconds;
+    }
+
+    /** The longest one provisioner record may take with the timeouts the stack sets (RecordBudget). */
+    public java.time.Duration recordWorstCase() {
+        return RecordBudget.worstCase(
+                PROVISIONER_API_CALL_TIMEOUT, PROVISIONER_EMAIL_CLAIM_LEASE, userServiceUrl != null);
     }
 
     /** Whether the stack imports an existing pool rather than creating one. */

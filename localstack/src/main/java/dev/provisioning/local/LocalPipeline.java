@@ -62,21 +62,25 @@ public final class LocalPipeline implements AutoCloseable {
             Chaos chaos,
             Consumer<String> log) {
 
+        /** The local provisioner's timeout: one record of the harness's timeouts (RecordBudget) and the margin. */
+        static final Duration LOCAL_PROVISIONER_TIMEOUT = Duration.ofSeconds(20);
+
         public static Options defaults(Consumer<String> log) {
             return new Options(
                     10,
                     Duration.ofMillis(200),
                     2,
                     Duration.ofSeconds(30),
-                    Duration.ofSeconds(10),
+                    LOCAL_PROVISIONER_TIMEOUT,
                     Map.of(
                             FunctionEnvironment.BACKOFF_BASE_SECONDS, "1",
                             FunctionEnvironment.BACKOFF_CAP_SECONDS, "5",
-                            // Longer than one SES call can take (one attempt, bounded below).
+                            // Longer than one SES call can take (one attempt of AWS_API_CALL_TIMEOUT_MS).
                             FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, "15",
-                            FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS, "1000",
-                            // Scaled to the 10 s function timeout, as the default 5 s is to AWS's 30 s.
-                            FunctionEnvironment.RECORD_TIME_RESERVE_MS, "3000"),
+                            FunctionEnvironment.AWS_API_CALL_TIMEOUT_MS, "3000",
+                            // The provisioner derives its record reserve from these (RecordBudget: 16.5 s) and
+                            // checks at start-up that its timeout (FUNCTION_TIMEOUT_SECONDS) holds one record.
+                            FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS, "1000"),
                     Map.of(),
                     Chaos.NONE,
                     log);
@@ -105,6 +109,19 @@ public final class LocalPipeline implements AutoCloseable {
                     visibilityTimeout,
                     provisionerTimeout,
                     merged,
+                    triggerEnvironment,
+                    chaos,
+                    log);
+        }
+
+        public Options withProvisionerTimeout(Duration timeout) {
+            return new Options(
+                    batchSize,
+                    batchingWindow,
+                    maxConcurrency,
+                    visibilityTimeout,
+                    timeout,
+                    provisionerEnvironment,
                     triggerEnvironment,
                     chaos,
                     log);
@@ -212,6 +229,9 @@ public final class LocalPipeline implements AutoCloseable {
         provisionerEnv.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(resources.maxReceiveCount()));
         provisionerEnv.put(FunctionEnvironment.TABLE_NAME, resources.tableName());
         provisionerEnv.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
+        provisionerEnv.put(
+                FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS,
+                Long.toString(options.provisionerTimeout().toSeconds()));
         provisionerEnv.putAll(options.provisionerEnvironment());
         lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
                 .classpath(paths.provisionerJar())

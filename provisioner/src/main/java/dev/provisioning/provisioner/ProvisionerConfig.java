@@ -4,6 +4,7 @@ import dev.provisioning.common.AwsSettings;
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.FunctionEnvironment;
+import dev.provisioning.common.RecordBudget;
 import dev.provisioning.common.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import java.util.Optional;
  *     with the reason itself ({@code MAX_RECEIVE_COUNT})
  * @param emailClaimLease how long a claimed, unconfirmed send blocks another ({@code EMAIL_CLAIM_LEASE_SECONDS})
  * @param recordTimeReserve a record is not started with less of the invocation left ({@code
- *     RECORD_TIME_RESERVE_MS}); it comes back with the batch's failures instead
+ *     RECORD_TIME_RESERVE_MS}, by default and at least {@link RecordBudget#worstCase}); it comes back with the
+ *     batch's failures instead. With {@code FUNCTION_TIMEOUT_SECONDS} set, start-up also checks that the timeout
+ *     holds one such record
  * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
  * @param userServiceApiKey an API key in plain text, for a user service on loopback only ({@code
  *     USER_SERVICE_API_KEY}); see {@link UserServiceKey}
@@ -75,6 +78,23 @@ public record ProvisionerConfig(
                     + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
         }
         Optional<URI> userService = settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL);
+        Duration worstCase = RecordBudget.worstCase(aws.apiCallTimeout(), lease, userService.isPresent());
+        Duration reserve = settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, worstCase, Duration.ZERO);
+        if (reserve.compareTo(worstCase) < 0) {
+            throw new ConfigurationException(FunctionEnvironment.RECORD_TIME_RESERVE_MS + " (" + reserve.toMillis()
+                    + " ms) is less than one record may take with these timeouts (" + worstCase.toMillis()
+                    + " ms: see RecordBudget); a record started with less left could be cut off with its batch's"
+                    + " response. Leave it unset, or lower AWS_API_CALL_TIMEOUT_MS or EMAIL_CLAIM_LEASE_SECONDS");
+        }
+        // Zero when unset: Lambda does not tell a function its configured timeout.
+        Duration functionTimeout =
+                settings.seconds(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Duration.ZERO, Duration.ZERO);
+        if (!functionTimeout.isZero() && functionTimeout.compareTo(RecordBudget.minimumFunctionTimeout(reserve)) < 0) {
+            throw new ConfigurationException("The function timeout (" + functionTimeout.toSeconds() + " s, "
+                    + FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS + ") cannot hold one record ("
+                    + reserve.toMillis() + " ms) and the invocation's margin ("
+                    + RecordBudget.INVOCATION_MARGIN.toMillis() + " ms)");
+        }
         if (userService.isPresent() && !isHttpsOrLoopback(userService.get())) {
             throw new ConfigurationException("Environment variable " + FunctionEnvironment.USER_SERVICE_URL
                     + " must be an https URL (http only on loopback, for local runs): the request carries the API key");
@@ -88,7 +108,7 @@ public record ProvisionerConfig(
                 cap,
                 settings.integer(FunctionEnvironment.MAX_RECEIVE_COUNT, 5, 1, 1000),
                 lease,
-                settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, Duration.ofSeconds(5), Duration.ZERO),
+                reserve,
                 userService,
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY),
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN),

@@ -74,4 +74,27 @@ class UserServiceKeyTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("https");
     }
+
+    @Test
+    void config_whenTheReserveIsBelowOneRecordsWorstCase_refusesToStart() {
+        // The defaults (10 s calls, 60 s lease) make one record up to 60 s: a 5 s reserve could cut one off.
+        assertThatThrownBy(() -> config(Map.of("RECORD_TIME_RESERVE_MS", "5000")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("RECORD_TIME_RESERVE_MS");
+    }
+
+    @Test
+    void config_whenTheFunctionTimeoutCannotHoldOneRecord_refusesToStart() {
+        assertThatThrownBy(() -> config(Map.of("FUNCTION_TIMEOUT_SECONDS", "30")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("FUNCTION_TIMEOUT_SECONDS");
+        ProvisionerConfig fits = config(Map.of(
+                "FUNCTION_TIMEOUT_SECONDS",
+                "30",
+                "AWS_API_CALL_TIMEOUT_MS",
+                "3000",
+                "EMAIL_CLAIM_LEASE_SECONDS",
+                "20"));
+        assertThat(fits.recordTimeReserve()).isEqualTo(Duration.ofSeconds(19));
+    }
 }

@@ -51,6 +51,8 @@ class UserServiceSecretIT {
                 Settings.fromEnvironment(),
                 HarnessPaths.discover(),
                 LocalPipeline.Options.defaults(logs::add)
+                        // A user service lengthens one record's worst case (RecordBudget): 23.5 s here.
+                        .withProvisionerTimeout(Duration.ofSeconds(30))
                         .withProvisionerEnvironment(Map.of(
                                 FunctionEnvironment.USER_SERVICE_URL,
                                 "http://127.0.0.1:" + users.getAddress().getPort() + "/api/v1/users",
