@@ -43,6 +43,9 @@ public final class TriggerBench {
     /** The Java major version of Lambda's java21 runtime, which the measured JVMs should match. */
     static final int LAMBDA_JAVA_MAJOR = 21;
 
+    /** The Java releases of Lambda's runtimes infra can deploy ({@code javaRuntime=java21|java25}). */
+    static final java.util.Set<Integer> LAMBDA_JAVA_MAJORS = java.util.Set.of(21, 25);
+
     /** The class-data archive earns its place when the trigger's cold start with it is ≤ this share of the floor's. */
     static final double CDS_TARGET = 0.60;
 
@@ -86,7 +89,7 @@ public final class TriggerBench {
     public record Jdk(String runtimeVersion, int major, String vendor) {
 
         boolean matchesLambda() {
-            return major == LAMBDA_JAVA_MAJOR;
+            return LAMBDA_JAVA_MAJORS.contains(major);
         }
 
         String describe() {
@@ -94,10 +97,9 @@ public final class TriggerBench {
         }
 
         String warning() {
-            return "measured on Java " + major + ", not " + LAMBDA_JAVA_MAJOR
-                    + " like Lambda's java21 runtime: start-up costs differ between JDK releases (class"
-                    + " loading, CDS, JIT), so compare ratios from the same JDK only; set BENCH_JAVA_HOME to a"
-                    + " JDK " + LAMBDA_JAVA_MAJOR + " to match Lambda";
+            return "measured on Java " + major + ", not 21 or 25 like Lambda's java21 and java25 runtimes:"
+                    + " start-up costs differ between JDK releases (class loading, CDS, JIT), so compare ratios from"
+                    + " the same JDK only; set BENCH_JAVA_HOME to a JDK 21 or 25 to match a deployable runtime";
         }
     }
 
@@ -466,7 +468,11 @@ public final class TriggerBench {
         md.append("`BENCH_JAVA_HOME` picks the JDK of the measured JVMs (default: the one running the bench).\n\n");
         md.append("**Measured on ").append(r.jdk().describe()).append(".**");
         if (r.jdk().matchesLambda()) {
-            md.append(" That is the Java release of Lambda's java21 runtime.\n\n");
+            md.append(" That is the Java release of Lambda's java")
+                    .append(r.jdk().major())
+                    .append(" runtime, which infra deploys with `javaRuntime=java")
+                    .append(r.jdk().major())
+                    .append("`.\n\n");
         } else {
             md.append(" Warning: ").append(r.jdk().warning()).append(".\n\n");
         }
@@ -494,8 +500,7 @@ public final class TriggerBench {
         md.append("| JDK of the measured JVMs | ")
                 .append(r.jdk().runtimeVersion())
                 .append(" | same | | ")
-                .append(LAMBDA_JAVA_MAJOR)
-                .append(" (Lambda java21)")
+                .append("21 or 25 (Lambda java21, java25)")
                 .append(r.jdk().matchesLambda() ? "" : " **not matched**")
                 .append(" |\n");
         md.append(row(

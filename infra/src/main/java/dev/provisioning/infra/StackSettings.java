@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param provisionerJar deployable jar of provisioner
  * @param userServiceKeySecretArn the complete ARN of an existing Secrets Manager secret holding the user-service API
  *     key, or {@code null} for the stack to create one (when a user service is set)
+ * @param javaRuntime the Lambda runtime of both functions
  * @param welcomeUnverifiedEmails whether addresses Cognito has not verified get the welcome email too (off by default)
  */
 public record StackSettings(
@@ -51,6 +52,7 @@ public record StackSettings(
         Path triggerJar,
         Path provisionerJar,
         String userServiceKeySecretArn,
+        JavaRuntime javaRuntime,
         boolean welcomeUnverifiedEmails) {
 
     /** Context key: id of an existing user pool to import instead of creating one. */
@@ -71,6 +73,8 @@ public record StackSettings(
     public static final String MAX_CONCURRENCY = "maxConcurrency";
     /** Context key: optional HTTP user service URL. */
     public static final String USER_SERVICE_URL = "userServiceUrl";
+    /** Context key: the Lambda runtime, {@code java21} or {@code java25} (the default). */
+    public static final String JAVA_RUNTIME = "javaRuntime";
     /** Context key: the complete ARN of an existing secret holding the user-service API key. */
     public static final String USER_SERVICE_KEY_SECRET_ARN = "userServiceKeySecretArn";
     /** Context key: {@code true} to send the welcome email to unverified addresses too (WELCOME_EMAIL_UNVERIFIED). */
@@ -178,6 +182,7 @@ public record StackSettings(
                 path(context, TRIGGER_JAR, DEFAULT_TRIGGER_JAR, baseDir),
                 path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir),
                 string(context, USER_SERVICE_KEY_SECRET_ARN).orElse(null),
+                javaRuntime(context),
                 bool(context, WELCOME_UNVERIFIED_EMAILS, false));
     }
 
@@ -219,6 +224,7 @@ public record StackSettings(
                 triggerJar,
                 provisionerJar,
                 userServiceKeySecretArn,
+                javaRuntime,
                 welcomeUnverifiedEmails);
     }
 
@@ -241,7 +247,18 @@ public record StackSettings(
                 triggerJar,
                 provisionerJar,
                 userServiceKeySecretArn,
+                javaRuntime,
                 welcomeUnverifiedEmails);
+    }
+
+    private static JavaRuntime javaRuntime(Function<String, Object> context) {
+        String value = string(context, JAVA_RUNTIME).orElse(JavaRuntime.JAVA25.id());
+        for (JavaRuntime runtime : JavaRuntime.values()) {
+            if (runtime.id().equals(value)) {
+                return runtime;
+            }
+        }
+        throw invalid(JAVA_RUNTIME, value, "java21 or java25");
     }
 
     private static Optional<String> string(Function<String, Object> context, String key) {
