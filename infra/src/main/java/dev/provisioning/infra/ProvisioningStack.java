@@ -371,8 +371,9 @@ public final class ProvisioningStack extends Stack {
      * harmless. Ignored on these two resources only.
      */
     private static void ignoreRedundantRoleDependency(Function function) {
-        ((CfnResource) function.getNode().getDefaultChild())
-                .addMetadata("cfn-lint", Map.of("config", Map.of("ignore_checks", List.of("W3005"))));
+        if (function.getNode().getDefaultChild() instanceof CfnResource resource) {
+            resource.addMetadata("cfn-lint", Map.of("config", Map.of("ignore_checks", List.of("W3005"))));
+        }
     }
 
     private void addAlarms(StackSettings settings) {
