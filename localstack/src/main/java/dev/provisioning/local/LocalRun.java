@@ -344,6 +344,17 @@ public final class LocalRun {
         err.println("  e.g. aws cognito-idp list-users --endpoint-url "
                 + pipeline.cognito().endpoint() + " --user-pool-id "
                 + pipeline.userPool().poolId());
+        // The AWS CLI v1 ignores AWS_ENDPOINT_URL_<SERVICE>: give it --endpoint-url per command.
+        err.println("  AWS CLI v1 ignores the AWS_ENDPOINT_URL_* variables; pass --endpoint-url instead:");
+        err.println("    aws sqs get-queue-attributes --endpoint-url "
+                + pipeline.aws().sqsEndpoint() + " --queue-url "
+                + pipeline.resources().queueUrl() + " --attribute-names All");
+        err.println("    aws dynamodb scan --endpoint-url " + pipeline.aws().dynamoDbEndpoint() + " --table-name "
+                + pipeline.resources().tableName());
+        err.println("    aws ses list-identities --endpoint-url "
+                + pipeline.aws().moto().endpoint());
+        err.println("    aws lambda list-functions --endpoint-url "
+                + pipeline.lambda().endpoint());
         err.println("press Ctrl-C to stop");
     }
 
