@@ -48,10 +48,6 @@ public final class Settings {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    public URI requiredUri(String name, String meaning) {
-        return parseUri(name, required(name, meaning));
-    }
-
     public Optional<URI> optionalUri(String name) {
         return optional(name).map(value -> parseUri(name, value));
     }

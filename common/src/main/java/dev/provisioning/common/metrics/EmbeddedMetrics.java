@@ -82,11 +82,6 @@ public final class EmbeddedMetrics {
         this.clock = clock;
     }
 
-    /** A writer to stdout, which Lambda sends to the function's log group. */
-    public static EmbeddedMetrics toStdout(MetricsSettings settings) {
-        return new EmbeddedMetrics(settings, System.out, Clock.systemUTC());
-    }
-
     /** A writer to any stream, for tests and tools. */
     public static EmbeddedMetrics create(MetricsSettings settings, PrintStream out, Clock clock) {
         return new EmbeddedMetrics(settings, out, clock);
