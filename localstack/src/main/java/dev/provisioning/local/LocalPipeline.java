@@ -63,7 +63,7 @@ public final class LocalPipeline implements AutoCloseable {
             Consumer<String> log) {
 
         /** The local provisioner's timeout: one record of the harness's timeouts (RecordBudget) and the margin. */
-        static final Duration LOCAL_PROVISIONER_TIMEOUT = Duration.ofSeconds(20);
+        static final Duration LOCAL_PROVISIONER_TIMEOUT = Duration.ofSeconds(25);
 
         public static Options defaults(Consumer<String> log) {
             return new Options(
@@ -76,10 +76,12 @@ public final class LocalPipeline implements AutoCloseable {
                             FunctionEnvironment.BACKOFF_BASE_SECONDS, "1",
                             FunctionEnvironment.BACKOFF_CAP_SECONDS, "5",
                             // Longer than one SES call can take (one attempt of AWS_API_CALL_TIMEOUT_MS).
-                            FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, "15",
+                            FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, "8",
                             FunctionEnvironment.AWS_API_CALL_TIMEOUT_MS, "3000",
-                            // The provisioner derives its record reserve from these (RecordBudget: 16.5 s) and
-                            // checks at start-up that its timeout (FUNCTION_TIMEOUT_SECONDS) holds one record.
+                            // The provisioner derives its record reserve from these (RecordBudget: 13 s) and
+                            // checks at start-up that its timeout (FUNCTION_TIMEOUT_SECONDS) holds one record;
+                            // the 25 s timeout leaves 12 s of every invocation to start records in, so few are
+                            // deferred (a deferral costs the record one of its receives).
                             FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS, "1000"),
                     Map.of(),
                     Chaos.NONE,

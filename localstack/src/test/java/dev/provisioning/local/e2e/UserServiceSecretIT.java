@@ -51,7 +51,7 @@ class UserServiceSecretIT {
                 Settings.fromEnvironment(),
                 HarnessPaths.discover(),
                 LocalPipeline.Options.defaults(logs::add)
-                        // A user service lengthens one record's worst case (RecordBudget): 23.5 s here.
+                        // A user service lengthens one record's worst case (RecordBudget): 20 s here.
                         .withProvisionerTimeout(Duration.ofSeconds(30))
                         .withProvisionerEnvironment(Map.of(
                                 FunctionEnvironment.USER_SERVICE_URL,
