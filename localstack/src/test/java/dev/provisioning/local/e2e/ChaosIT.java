@@ -7,8 +7,10 @@ import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
 import dev.provisioning.local.LocalRun;
 import dev.provisioning.local.PipelineReport;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The promise under everything at once: 1,000 real sign-ups while a fifth of the functions' AWS
@@ -77,9 +79,15 @@ class ChaosIT {
             java.util.regex.Pattern address = java.util.regex.Pattern.compile("user\\d{5}(@|%40)");
             assertThat(logs).isNotEmpty().noneMatch(line -> address.matcher(line)
                     .find());
-            // Whatever reached the DLQ says why.
-            assertThat(DeadLetters.peek(pipeline))
-                    .allSatisfy(m -> assertThat(m.messageAttributes()).containsKey("failure.reason"));
+            // Whatever the provisioner dead-lettered says why. Only the queue's own redrive parks a message without
+            // a reason: a record whose last receive ended in an injected crash (the worker died before it could
+            // park it). So there are at most as many of those as crashes, and each is still a provisioned user.
+            List<Message> withoutReason = DeadLetters.peek(pipeline).stream()
+                    .filter(m -> !m.messageAttributes().containsKey("failure.reason"))
+                    .toList();
+            long crashes =
+                    pipeline.proxies().stream().mapToLong(p -> p.crashes()).sum();
+            assertThat((long) withoutReason.size()).isLessThanOrEqualTo(crashes);
         }
     }
 }
