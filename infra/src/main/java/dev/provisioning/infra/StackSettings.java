@@ -1,6 +1,8 @@
 package dev.provisioning.infra;
 
+import dev.provisioning.common.Deployment;
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.RecordBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,8 +98,6 @@ public record StackSettings(
     public static final java.time.Duration PROVISIONER_API_CALL_TIMEOUT = java.time.Duration.ofSeconds(3);
     /** The provisioner's email claim lease (EMAIL_CLAIM_LEASE_SECONDS): several SES calls long. */
     public static final java.time.Duration PROVISIONER_EMAIL_CLAIM_LEASE = java.time.Duration.ofSeconds(20);
-    /** AWS's advice for an SQS event source: visibility timeout at least 6 x the function timeout (+ window). */
-    public static final int VISIBILITY_FACTOR = 6;
 
     /** Construct id of the user pool the stack creates. */
     public static final String DEFAULT_USER_POOL_CONSTRUCT_ID = "UserPool";
@@ -187,11 +187,11 @@ public record StackSettings(
     }
 
     /**
-     * The signup queue's visibility timeout: {@value #VISIBILITY_FACTOR} x the provisioner timeout + the batching
+     * The signup queue's visibility timeout: {@value Deployment#VISIBILITY_FACTOR} x the provisioner timeout + the batching
      * window, because a batch's messages are in flight from the first receive, through the window, for every try.
      */
     public int visibilityTimeoutSeconds() {
-        return VISIBILITY_FACTOR * provisionerTimeoutSeconds + batchingWindowSeconds;
+        return Deployment.visibilityTimeoutSeconds(provisionerTimeoutSeconds, batchingWindowSeconds);
     }
 
     /** The longest one provisioner record may take with the timeouts the stack sets (RecordBudget). */

@@ -3,6 +3,7 @@ package dev.provisioning.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.provisioning.common.EnqueueFailurePolicy;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

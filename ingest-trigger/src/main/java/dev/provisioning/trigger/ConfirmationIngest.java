@@ -1,5 +1,6 @@
 package dev.provisioning.trigger;
 
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedProducer;
 import dev.provisioning.common.UserConfirmedWriter;

@@ -1,6 +1,7 @@
 package dev.provisioning.trigger;
 
 import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import java.time.Duration;

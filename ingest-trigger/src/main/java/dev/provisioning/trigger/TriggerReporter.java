@@ -2,6 +2,7 @@ package dev.provisioning.trigger;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.logging.LogContext;
 import dev.provisioning.common.metrics.EmbeddedMetrics;

@@ -2,6 +2,7 @@ package dev.provisioning.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.MetricNames;
 import dev.provisioning.trigger.ConfirmationIngest.Outcome;
 import java.nio.charset.StandardCharsets;

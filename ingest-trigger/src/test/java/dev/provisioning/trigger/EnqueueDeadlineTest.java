@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.provisioning.common.AwsSettings;
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;

@@ -2,6 +2,7 @@ package dev.provisioning.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.metrics.MetricsSettings;
 import java.time.Duration;
 import java.util.List;

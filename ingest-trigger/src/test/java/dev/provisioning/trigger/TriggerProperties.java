@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.provisioning.common.CognitoArbitraries;
+import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.MessageText;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;

@@ -1,8 +1,8 @@
 package dev.provisioning.local;
 
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
-import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.MotoServer;
 import dev.provisioning.local.aws.PipelineResources;
@@ -343,9 +343,7 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, AttributeValue> item = aws.dynamoDb()
                 .getItem(b -> b.tableName(resources.tableName())
                         .consistentRead(true)
-                        .key(Map.of(
-                                "accountId",
-                                AttributeValue.fromS(UserConfirmed.idempotencyKey(userPool.poolId(), sub)))))
+                        .key(Map.of(AccountItem.KEY, AttributeValue.fromS(AccountItem.key(userPool.poolId(), sub)))))
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
@@ -353,8 +351,8 @@ public final class LocalPipeline implements AutoCloseable {
     /** Whether the user's account records its welcome email as sent. */
     public boolean welcomeEmailSent(String sub) {
         return account(sub)
-                .map(item -> item.get("emailState"))
-                .map(state -> "SENT".equals(state.s()))
+                .map(item -> item.get(AccountItem.EMAIL_STATE))
+                .map(state -> AccountItem.EmailState.SENT.name().equals(state.s()))
                 .orElse(false);
     }
 

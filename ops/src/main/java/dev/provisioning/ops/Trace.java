@@ -1,5 +1,6 @@
 package dev.provisioning.ops;
 
+import dev.provisioning.common.AccountItem;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -69,9 +70,9 @@ public record Trace(
         if (account == null) {
             out.println("  Account   none");
         } else {
-            out.println("  Account   " + account.getOrDefault("accountId", "?"));
+            out.println("  Account   " + account.getOrDefault(AccountItem.KEY, "?"));
             account.forEach((field, value) -> {
-                if (!field.equals("accountId")) {
+                if (!field.equals(AccountItem.KEY)) {
                     out.printf("    %-16s %s%n", field, value);
                 }
             });

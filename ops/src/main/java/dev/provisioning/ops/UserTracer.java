@@ -1,5 +1,6 @@
 package dev.provisioning.ops;
 
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.EmailAddresses;
 import java.io.OutputStream;
@@ -32,18 +33,18 @@ final class UserTracer {
 
     /** The account record's fields that tell the provisioning story, in the order the steps happen. */
     static final List<String> STEP_FIELDS = List.of(
-            "accountId",
-            "confirmedAt",
-            "createdAt",
-            "sourceMessageId",
-            "emailState",
-            "emailClaimedAt",
-            "emailAttempts",
+            AccountItem.KEY,
+            AccountItem.CONFIRMED_AT,
+            AccountItem.CREATED_AT,
+            AccountItem.SOURCE_MESSAGE_ID,
+            AccountItem.EMAIL_STATE,
+            AccountItem.EMAIL_CLAIMED_AT,
+            AccountItem.EMAIL_ATTEMPTS,
             "emailTakeovers",
             "emailLastError",
             "emailSentAt",
             "emailMessageId",
-            "userServiceState",
+            AccountItem.USER_SERVICE_STATE,
             "userServiceSyncedAt",
             "updatedAt");
 
@@ -143,12 +144,14 @@ final class UserTracer {
             }
             return user == null ? Trace.Verdict.UNKNOWN_USER : Trace.Verdict.NOT_PROVISIONED;
         }
-        String email = account.getOrDefault("emailState", "PENDING");
-        if (!email.equals("SENT") && !email.equals("NOT_APPLICABLE")) {
+        String email = account.getOrDefault(AccountItem.EMAIL_STATE, AccountItem.EmailState.PENDING.name());
+        if (!email.equals(AccountItem.EmailState.SENT.name())
+                && !email.equals(AccountItem.EmailState.NOT_APPLICABLE.name())) {
             return Trace.Verdict.EMAIL_PENDING;
         }
         // The provisioner syncs after the email, and writes userServiceState only once it succeeded.
-        if (userService && !"SYNCED".equals(account.get("userServiceState"))) {
+        if (userService
+                && !AccountItem.UserServiceState.SYNCED.name().equals(account.get(AccountItem.USER_SERVICE_STATE))) {
             return Trace.Verdict.USER_SERVICE_PENDING;
         }
         return Trace.Verdict.PROVISIONED;
@@ -158,7 +161,7 @@ final class UserTracer {
         if (pool != null) {
             Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table)
                             .consistentRead(true)
-                            .key(Map.of("accountId", AttributeValue.fromS(pool + "#" + sub))))
+                            .key(Map.of(AccountItem.KEY, AttributeValue.fromS(AccountItem.key(pool, sub)))))
                     .item();
             return item == null || item.isEmpty() ? null : item;
         }

@@ -3,6 +3,8 @@ package dev.provisioning.ops;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.AccountItem;
+import dev.provisioning.common.Deployment;
 import dev.provisioning.common.EmailAddresses;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -44,13 +46,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class WiringDoctor {
 
-    static final String COGNITO_PRINCIPAL = "cognito-idp.amazonaws.com";
-    /** The stack's redrive count (infra {@code ProvisioningStack.MAX_RECEIVE_COUNT}); fewer dead-letters on a short blip. */
-    static final int MIN_MAX_RECEIVE_COUNT = 5;
-    /** AWS's advice for SQS event sources: visibility at least 6 × the function timeout, plus the batching window. */
-    static final int VISIBILITY_FACTOR = 6;
-    /** What infra gives the DLQ, SQS's maximum: the longest time to inspect and redrive a dead-lettered sign-up. */
-    static final int DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+    private static final String COGNITO_PRINCIPAL = Deployment.COGNITO_PRINCIPAL;
+    private static final int MIN_MAX_RECEIVE_COUNT = Deployment.MAX_RECEIVE_COUNT;
+    private static final int DLQ_RETENTION_SECONDS = (int) Deployment.DLQ_RETENTION.toSeconds();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -912,12 +910,12 @@ final class WiringDoctor {
                 int timeout = lambda.getFunctionConfiguration(
                                 r -> r.functionName(ref.unqualified()).qualifier(ref.qualifier()))
                         .timeout();
-                int needed = VISIBILITY_FACTOR * timeout + entry.getValue();
+                int needed = Deployment.visibilityTimeoutSeconds(timeout, entry.getValue());
                 if (needed > required) {
                     required = needed;
                     worst = ref.toString();
-                    reason = VISIBILITY_FACTOR + " × Timeout " + timeout + "s + batching window " + entry.getValue()
-                            + "s";
+                    reason = Deployment.VISIBILITY_FACTOR + " × Timeout " + timeout + "s + batching window "
+                            + entry.getValue() + "s";
                 }
             }
         } catch (SdkException e) {
@@ -958,10 +956,10 @@ final class WiringDoctor {
         }
         List<KeySchemaElement> keys = table.keySchema();
         boolean hashOnAccountId = keys.size() == 1
-                && keys.get(0).attributeName().equals("accountId")
+                && keys.get(0).attributeName().equals(AccountItem.KEY)
                 && keys.get(0).keyTypeAsString().equals("HASH");
         boolean string = table.attributeDefinitions().stream()
-                .filter(d -> d.attributeName().equals("accountId"))
+                .filter(d -> d.attributeName().equals(AccountItem.KEY))
                 .map(AttributeDefinition::attributeTypeAsString)
                 .anyMatch("S"::equals);
         if (hashOnAccountId && string) {

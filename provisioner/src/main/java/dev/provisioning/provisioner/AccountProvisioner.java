@@ -1,5 +1,6 @@
 package dev.provisioning.provisioner;
 
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.provisioner.AccountStore.EmailClaim;
 import java.time.Clock;
@@ -73,9 +74,7 @@ final class AccountProvisioner {
         }
         boolean sent = false;
         boolean resent = false;
-        if (message.hasEmail()
-                && account.emailState() != AccountStore.EmailState.SENT
-                && account.emailState() != AccountStore.EmailState.NOT_APPLICABLE) {
+        if (message.hasEmail() && !account.emailState().isDone()) {
             Instant claimedAt = clock.instant();
             EmailClaim claim = accounts.claimEmail(account.accountId(), claimedAt, emailClaimLease);
             switch (claim) {
@@ -94,7 +93,7 @@ final class AccountProvisioner {
             }
         }
         boolean synced = false;
-        if (userService.isPresent() && account.userServiceState() != AccountStore.UserServiceState.SYNCED) {
+        if (userService.isPresent() && account.userServiceState() != AccountItem.UserServiceState.SYNCED) {
             try {
                 userService.get().createUser(message);
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.provisioning.provisioner;
 
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.UserConfirmed;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,25 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 final class AccountStore {
 
-    static final String KEY = "accountId";
-
-    /** States of the welcome email step. */
-    enum EmailState {
-        /** Not sent and not claimed. */
-        PENDING,
-        /** Claimed by a worker that has not yet confirmed the send. */
-        SENDING,
-        SENT,
-        /** The user has no email address. */
-        NOT_APPLICABLE
-    }
-
-    /** States of the optional user-service step. */
-    enum UserServiceState {
-        PENDING,
-        SYNCED
-    }
-
     /** The outcome of trying to claim the welcome email send. */
     sealed interface EmailClaim {
         /**
@@ -49,7 +31,7 @@ final class AccountStore {
          */
         record Claimed(String token, boolean takeover, int attempt) implements EmailClaim {}
 
-        record AlreadyDone(EmailState state) implements EmailClaim {}
+        record AlreadyDone(AccountItem.EmailState state) implements EmailClaim {}
 
         /** Another worker holds an unexpired claim. */
         record Busy(Duration remaining) implements EmailClaim {}
@@ -78,9 +60,9 @@ final class AccountStore {
      */
     Account createIfAbsent(UserConfirmed message, Instant now, boolean welcomeEmail) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(KEY, s(message.idempotencyKey()));
-        item.put("cognitoSub", s(message.sub()));
-        item.put("userPoolId", s(message.userPoolId()));
+        item.put(AccountItem.KEY, s(message.idempotencyKey()));
+        item.put(AccountItem.COGNITO_SUB, s(message.sub()));
+        item.put(AccountItem.USER_POOL_ID, s(message.userPoolId()));
         putIfPresent(item, "userName", message.userName());
         putIfPresent(item, "email", message.email());
         item.put("emailVerified", AttributeValue.fromBool(message.emailVerified()));
@@ -89,20 +71,22 @@ final class AccountStore {
         item.put("role", s("USER"));
         item.put("createdBy", s(message.sub()));
         item.put("updatedBy", s(message.sub()));
-        item.put("createdAt", s(now.toString()));
+        item.put(AccountItem.CREATED_AT, s(now.toString()));
         item.put("updatedAt", s(now.toString()));
-        item.put("confirmedAt", s(message.confirmedAt().toString()));
-        item.put("sourceMessageId", s(message.messageId()));
-        item.put("emailState", s((welcomeEmail ? EmailState.PENDING : EmailState.NOT_APPLICABLE).name()));
+        item.put(AccountItem.CONFIRMED_AT, s(message.confirmedAt().toString()));
+        item.put(AccountItem.SOURCE_MESSAGE_ID, s(message.messageId()));
+        item.put(
+                AccountItem.EMAIL_STATE,
+                s((welcomeEmail ? AccountItem.EmailState.PENDING : AccountItem.EmailState.NOT_APPLICABLE).name()));
         if (message.hasEmail() && !welcomeEmail) {
-            item.put("emailSkipped", s("UNVERIFIED"));
+            item.put(AccountItem.EMAIL_SKIPPED, s("UNVERIFIED"));
         }
         try {
             dynamoDb.putItem(PutItemRequest.builder()
                     .tableName(tableName)
                     .item(item)
                     .conditionExpression("attribute_not_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", KEY))
+                    .expressionAttributeNames(Map.of("#k", AccountItem.KEY))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
             return new Account(item, true);
@@ -119,21 +103,28 @@ final class AccountStore {
     EmailClaim claimEmail(String accountId, Instant now, Duration lease) {
         Map<String, AttributeValue> current;
         try {
-            return claim(accountId, now, "emailState = :pending", Map.of(":pending", s(EmailState.PENDING.name())), "");
+            return claim(
+                    accountId,
+                    now,
+                    "emailState = :pending",
+                    Map.of(":pending", s(AccountItem.EmailState.PENDING.name())),
+                    "");
         } catch (ConditionalCheckFailedException e) {
             current = e.hasItem() ? e.item() : Map.of();
         }
-        EmailState state = current.containsKey("emailState")
-                ? EmailState.valueOf(current.get("emailState").s())
-                : EmailState.PENDING;
-        if (state == EmailState.PENDING) {
+        AccountItem.EmailState state = current.containsKey(AccountItem.EMAIL_STATE)
+                ? AccountItem.EmailState.valueOf(
+                        current.get(AccountItem.EMAIL_STATE).s())
+                : AccountItem.EmailState.PENDING;
+        if (state == AccountItem.EmailState.PENDING) {
             // The item vanished or changed between reads; let the retry look again.
             return new EmailClaim.Busy(Duration.ZERO);
         }
-        if (state != EmailState.SENDING) {
+        if (state != AccountItem.EmailState.SENDING) {
             return new EmailClaim.AlreadyDone(state);
         }
-        long claimedAt = Long.parseLong(current.get("emailClaimedAt").n());
+        long claimedAt =
+                Long.parseLong(current.get(AccountItem.EMAIL_CLAIMED_AT).n());
         Duration remaining = Duration.ofMillis(claimedAt + lease.toMillis() - now.toEpochMilli());
         if (remaining.isPositive()) {
             return new EmailClaim.Busy(remaining);
@@ -145,7 +136,7 @@ final class AccountStore {
                     now,
                     "emailState = :sending AND emailClaimToken = :expiredToken",
                     Map.of(
-                            ":sending", s(EmailState.SENDING.name()),
+                            ":sending", s(AccountItem.EmailState.SENDING.name()),
                             ":expiredToken", current.get("emailClaimToken")),
                     ", emailTakeovers = if_not_exists(emailTakeovers, :zero) + :one");
         } catch (ConditionalCheckFailedException e) {
@@ -157,14 +148,14 @@ final class AccountStore {
             String accountId, Instant now, String condition, Map<String, AttributeValue> values, String alsoSet) {
         String token = UUID.randomUUID().toString();
         Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":sending", s(EmailState.SENDING.name()));
+        all.put(":sending", s(AccountItem.EmailState.SENDING.name()));
         all.put(":token", s(token));
         all.put(":now", n(now.toEpochMilli()));
         all.put(":zero", n(0));
         all.put(":one", n(1));
         UpdateItemResponse response = dynamoDb.updateItem(UpdateItemRequest.builder()
                 .tableName(tableName)
-                .key(Map.of(KEY, s(accountId)))
+                .key(Map.of(AccountItem.KEY, s(accountId)))
                 .updateExpression("SET emailState = :sending, emailClaimToken = :token, emailClaimedAt = :now,"
                         + " emailAttempts = if_not_exists(emailAttempts, :zero) + :one" + alsoSet)
                 .conditionExpression(condition)
@@ -172,7 +163,8 @@ final class AccountStore {
                 .returnValues(ReturnValue.UPDATED_NEW)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build());
-        return new EmailClaim.Claimed(token, !alsoSet.isEmpty(), number(response.attributes(), "emailAttempts"));
+        return new EmailClaim.Claimed(
+                token, !alsoSet.isEmpty(), number(response.attributes(), AccountItem.EMAIL_ATTEMPTS));
     }
 
     /**
@@ -189,7 +181,7 @@ final class AccountStore {
                         + " REMOVE emailClaimToken",
                 Map.of(
                         ":token", s(token),
-                        ":sent", s(EmailState.SENT.name()),
+                        ":sent", s(AccountItem.EmailState.SENT.name()),
                         ":mid", s(sesMessageId),
                         ":now", s(now.toString())));
     }
@@ -198,12 +190,12 @@ final class AccountStore {
     void markUserServiceSynced(String accountId, Instant now) {
         dynamoDb.updateItem(UpdateItemRequest.builder()
                 .tableName(tableName)
-                .key(Map.of(KEY, s(accountId)))
+                .key(Map.of(AccountItem.KEY, s(accountId)))
                 .updateExpression("SET userServiceState = :synced, userServiceSyncedAt = :now")
                 .conditionExpression("attribute_exists(#k)")
-                .expressionAttributeNames(Map.of("#k", KEY))
+                .expressionAttributeNames(Map.of("#k", AccountItem.KEY))
                 .expressionAttributeValues(
-                        Map.of(":synced", s(UserServiceState.SYNCED.name()), ":now", s(now.toString())))
+                        Map.of(":synced", s(AccountItem.UserServiceState.SYNCED.name()), ":now", s(now.toString())))
                 .build());
     }
 
@@ -213,7 +205,7 @@ final class AccountStore {
                 accountId,
                 "emailClaimToken = :token",
                 "SET emailState = :pending, emailLastError = :error REMOVE emailClaimToken",
-                Map.of(":token", s(token), ":pending", s(EmailState.PENDING.name()), ":error", s(error)));
+                Map.of(":token", s(token), ":pending", s(AccountItem.EmailState.PENDING.name()), ":error", s(error)));
     }
 
     private boolean fencedUpdate(
@@ -221,7 +213,7 @@ final class AccountStore {
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder()
                     .tableName(tableName)
-                    .key(Map.of(KEY, s(accountId)))
+                    .key(Map.of(AccountItem.KEY, s(accountId)))
                     .updateExpression(update)
                     .conditionExpression(condition)
                     .expressionAttributeValues(values)
@@ -255,17 +247,19 @@ final class AccountStore {
     record Account(Map<String, AttributeValue> item, boolean created) {
 
         String accountId() {
-            return item.get(KEY).s();
+            return item.get(AccountItem.KEY).s();
         }
 
-        UserServiceState userServiceState() {
-            AttributeValue state = item.get("userServiceState");
-            return state == null ? UserServiceState.PENDING : UserServiceState.valueOf(state.s());
+        AccountItem.UserServiceState userServiceState() {
+            AttributeValue state = item.get(AccountItem.USER_SERVICE_STATE);
+            return state == null
+                    ? AccountItem.UserServiceState.PENDING
+                    : AccountItem.UserServiceState.valueOf(state.s());
         }
 
-        EmailState emailState() {
-            AttributeValue state = item.get("emailState");
-            return state == null ? EmailState.PENDING : EmailState.valueOf(state.s());
+        AccountItem.EmailState emailState() {
+            AttributeValue state = item.get(AccountItem.EMAIL_STATE);
+            return state == null ? AccountItem.EmailState.PENDING : AccountItem.EmailState.valueOf(state.s());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.provisioning.provisioner;
 
 import dev.provisioning.common.AwsSettings;
 import dev.provisioning.common.ConfigurationException;
+import dev.provisioning.common.Deployment;
 import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.RecordBudget;
@@ -106,7 +107,7 @@ public record ProvisionerConfig(
                 settings.required(FunctionEnvironment.DLQ_URL, "the URL of the dead-letter queue"),
                 base,
                 cap,
-                settings.integer(FunctionEnvironment.MAX_RECEIVE_COUNT, 5, 1, 1000),
+                settings.integer(FunctionEnvironment.MAX_RECEIVE_COUNT, Deployment.MAX_RECEIVE_COUNT, 1, 1000),
                 lease,
                 reserve,
                 userService,

@@ -3,6 +3,7 @@ package dev.provisioning.provisioner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.provisioner.AccountStore.EmailClaim;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class AccountStoreTest {
         assertThat(first.created()).isTrue();
         assertThat(second.created()).isFalse();
         assertThat(second.item().get("sourceMessageId").s()).isEqualTo(message.messageId());
-        assertThat(second.emailState()).isEqualTo(AccountStore.EmailState.PENDING);
+        assertThat(second.emailState()).isEqualTo(AccountItem.EmailState.PENDING);
     }
 
     @Test
@@ -112,7 +113,7 @@ class AccountStoreTest {
         store.markEmailSent(id, claim.token(), "ses-1", T0.plusSeconds(1));
 
         assertThat(store.claimEmail(id, T0.plus(LEASE).plusSeconds(5), LEASE))
-                .isEqualTo(new EmailClaim.AlreadyDone(AccountStore.EmailState.SENT));
+                .isEqualTo(new EmailClaim.AlreadyDone(AccountItem.EmailState.SENT));
     }
 
     @Test
@@ -150,7 +151,7 @@ class AccountStoreTest {
 
     private static Map<String, AttributeValue> item(String id) {
         return dynamoDb.getItem(b -> b.tableName(LocalDynamoDb.TABLE)
-                        .key(Map.of(AccountStore.KEY, AttributeValue.fromS(id)))
+                        .key(Map.of(AccountItem.KEY, AttributeValue.fromS(id)))
                         .consistentRead(true))
                 .item();
     }

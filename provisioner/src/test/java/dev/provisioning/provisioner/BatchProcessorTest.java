@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
@@ -179,7 +180,7 @@ class BatchProcessorTest {
         assertThat(dynamoDbLocal
                         .client(List.of())
                         .getItem(b -> b.tableName(LocalDynamoDb.TABLE)
-                                .key(Map.of(AccountStore.KEY, AttributeValue.fromS(message.idempotencyKey()))))
+                                .key(Map.of(AccountItem.KEY, AttributeValue.fromS(message.idempotencyKey()))))
                         .item()
                         .get("emailState")
                         .s())
@@ -246,7 +247,7 @@ class BatchProcessorTest {
         assertThat(dynamoDbLocal
                         .client(List.of())
                         .getItem(b -> b.tableName(LocalDynamoDb.TABLE)
-                                .key(Map.of(AccountStore.KEY, AttributeValue.fromS(message.idempotencyKey()))))
+                                .key(Map.of(AccountItem.KEY, AttributeValue.fromS(message.idempotencyKey()))))
                         .item())
                 .isNotEmpty();
     }

@@ -2,6 +2,7 @@ package dev.provisioning.provisioner;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.provisioning.common.AccountItem;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -40,8 +41,8 @@ final class LocalDynamoDb implements AutoCloseable {
         try (DynamoDbClient client = local.client(List.of())) {
             client.createTable(b -> b.tableName(TABLE)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(a -> a.attributeName(AccountStore.KEY).attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName(AccountStore.KEY).keyType(KeyType.HASH)));
+                    .attributeDefinitions(a -> a.attributeName(AccountItem.KEY).attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName(AccountItem.KEY).keyType(KeyType.HASH)));
         }
         return local;
     }

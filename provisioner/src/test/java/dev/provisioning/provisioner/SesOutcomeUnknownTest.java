@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
 import java.net.InetAddress;
@@ -98,7 +99,7 @@ class SesOutcomeUnknownTest {
         Map<String, AttributeValue> item = dynamoDbLocal
                 .client(List.of())
                 .getItem(b -> b.tableName(LocalDynamoDb.TABLE)
-                        .key(Map.of(AccountStore.KEY, AttributeValue.fromS(message.idempotencyKey()))))
+                        .key(Map.of(AccountItem.KEY, AttributeValue.fromS(message.idempotencyKey()))))
                 .item();
         assertThat(item.get("emailState").s()).as("the claim is kept").isEqualTo("SENDING");
         // The next attempt within the lease finds the claim busy and sends nothing.
@@ -145,7 +146,7 @@ class SesOutcomeUnknownTest {
         Map<String, AttributeValue> item = dynamoDbLocal
                 .client(List.of())
                 .getItem(b -> b.tableName(LocalDynamoDb.TABLE)
-                        .key(Map.of(AccountStore.KEY, AttributeValue.fromS(unverifiedMessage.idempotencyKey()))))
+                        .key(Map.of(AccountItem.KEY, AttributeValue.fromS(unverifiedMessage.idempotencyKey()))))
                 .item();
         assertThat(item.get("emailState").s()).isEqualTo("NOT_APPLICABLE");
         assertThat(item.get("emailSkipped").s()).isEqualTo("UNVERIFIED");

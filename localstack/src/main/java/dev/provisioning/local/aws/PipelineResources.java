@@ -1,5 +1,6 @@
 package dev.provisioning.local.aws;
 
+import dev.provisioning.common.AccountItem;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -88,11 +89,11 @@ public record PipelineResources(
         dynamoDb.createTable(b -> b.tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName("accountId")
+                        .attributeName(AccountItem.KEY)
                         .attributeType(ScalarAttributeType.S)
                         .build())
                 .keySchema(KeySchemaElement.builder()
-                        .attributeName("accountId")
+                        .attributeName(AccountItem.KEY)
                         .keyType(KeyType.HASH)
                         .build()));
         dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(tableName));

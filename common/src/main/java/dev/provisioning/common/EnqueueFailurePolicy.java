@@ -1,7 +1,8 @@
-package dev.provisioning.trigger;
+package dev.provisioning.common;
 
 /**
- * What the trigger does when a confirmation cannot be enqueued within its budget.
+ * What the trigger does when a confirmation cannot be enqueued within its budget: the value of its
+ * {@code ENQUEUE_FAILURE_POLICY} variable, which infra sets.
  *
  * <p>Cognito does not roll a confirmation back when PostConfirmation fails: the user is
  * CONFIRMED either way. Failing therefore only changes what the signing-up client sees.
