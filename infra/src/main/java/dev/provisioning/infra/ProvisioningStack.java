@@ -3,6 +3,7 @@ package dev.provisioning.infra;
 import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.Deployment;
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.common.StackOutputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -233,14 +234,35 @@ public final class ProvisioningStack extends Stack {
     }
 
     private void addOutputs(StackSettings settings) {
-        output("UserPoolId", userPool.getUserPoolId(), "User pool whose PostConfirmation invokes the trigger alias");
-        output("UserPoolArn", userPool.getUserPoolArn(), "ARN the trigger's invoke permission is scoped to");
-        output("TriggerAliasArn", trigger.alias().getFunctionArn(), "PostConfirmation target (alias 'live')");
-        output("QueueUrl", queue.getQueueUrl(), "Signup queue");
-        output("DeadLetterQueueUrl", deadLetterQueue.getQueueUrl(), "Dead-letter queue");
-        output("TableName", table.getTableName(), "Accounts table");
-        output("TriggerFunctionName", trigger.function().getFunctionName(), "ingest-trigger function");
-        output("ProvisionerFunctionName", provisioner.function().getFunctionName(), "provisioner function");
+        output(
+                StackOutputs.USER_POOL_ID,
+                userPool.getUserPoolId(),
+                "User pool whose PostConfirmation invokes the trigger alias");
+        output(
+                StackOutputs.USER_POOL_ARN,
+                userPool.getUserPoolArn(),
+                "ARN the trigger's invoke permission is scoped to");
+        output(
+                StackOutputs.TRIGGER_ALIAS_ARN,
+                trigger.alias().getFunctionArn(),
+                "PostConfirmation target (alias 'live')");
+        output(StackOutputs.QUEUE_URL, queue.getQueueUrl(), "Signup queue");
+        output(StackOutputs.DEAD_LETTER_QUEUE_URL, deadLetterQueue.getQueueUrl(), "Dead-letter queue");
+        output(StackOutputs.TABLE_NAME, table.getTableName(), "Accounts table");
+        output(StackOutputs.TRIGGER_FUNCTION_NAME, trigger.function().getFunctionName(), "ingest-trigger function");
+        output(
+                StackOutputs.PROVISIONER_FUNCTION_NAME,
+                provisioner.function().getFunctionName(),
+                "provisioner function");
+        output(
+                StackOutputs.PROVISIONER_ALIAS_ARN,
+                provisioner.alias().getFunctionArn(),
+                "What the queue's event source mapping invokes (alias 'live')");
+        output(StackOutputs.SENDER_ADDRESS, settings.senderAddress(), "SES sender of the welcome email");
+        output(
+                StackOutputs.USER_SERVICE,
+                Boolean.toString(settings.userServiceUrl() != null),
+                "Whether the provisioner posts each account to a user service");
         if (settings.importsUserPool()) {
             output(
                     "ImportedUserPoolWiring",

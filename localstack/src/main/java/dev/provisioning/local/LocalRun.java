@@ -3,7 +3,7 @@ package dev.provisioning.local;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.chaos.PoisonMessages;
-import dev.provisioning.ops.Reconciler;
+import dev.provisioning.ops.reconcile.Reconciler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -2,59 +2,46 @@ package dev.provisioning.ops;
 
 import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.Settings;
+import dev.provisioning.ops.cli.CommandContext;
+import dev.provisioning.ops.cli.ExitCodes;
+import dev.provisioning.ops.cli.VersionProvider;
+import dev.provisioning.ops.dlq.DlqCommand;
+import dev.provisioning.ops.doctor.DoctorCommand;
+import dev.provisioning.ops.reconcile.ReconcileCommand;
+import dev.provisioning.ops.trace.TraceCommand;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The operations CLI ({@code ./pipeline trace ...}): dispatches to one {@link Command} per
- * subcommand. Works against any endpoint the standard SDK environment names ({@code AWS_REGION},
- * {@code AWS_ENDPOINT_URL_*}), real AWS or the local emulators.
+ * The operations CLI ({@code ./pipeline doctor|reconcile|dlq|trace ...}): one picocli command with a subcommand
+ * per task, typed options, generated help and completion. Works against any endpoint the standard SDK environment
+ * names ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_*}): real AWS or the local emulators.
  */
 public final class OpsCli {
 
-    /** Exit code: done, nothing wrong found. */
-    static final int OK = 0;
-    /** Exit code: the command ran and found or left a problem (trace: the user is not fully provisioned). */
-    static final int PROBLEM = 1;
-    /** Exit code: bad usage or configuration (an unknown option, a missing AWS_REGION). */
-    static final int USAGE = 2;
-    /**
-     * Exit code: the command stopped before the end (an AWS call failed, or sends kept failing); what
-     * it did so far is printed. For trace: a lookup failed and no verdict can be given.
-     */
-    static final int FAILED = 3;
+    /** The name users type, which the help texts and the completion script use. */
+    static final String NAME = "pipeline";
 
-    static final String EXIT_CODES = """
-            exit codes: 0 ok; 1 a problem found or left (trace: user not fully provisioned; dlq redrive,
-              reconcile: some messages failed; doctor: a check failed); 2 bad usage or configuration;
-              3 stopped before the end (an AWS call failed, or 10 sends in a row did; the counts so far
-              are printed; trace: a lookup failed, verdict INCOMPLETE)
-            """;
+    private static final int USAGE_WIDTH = 100;
 
-    private final Map<String, Command> commands = new LinkedHashMap<>();
-    private final Optional<Settings> settings;
+    private final Settings settings;
 
-    OpsCli(List<Command> commands) {
-        this(commands, Optional.empty());
-    }
-
-    private OpsCli(List<Command> commands, Optional<Settings> settings) {
-        commands.forEach(command -> this.commands.put(command.name(), command));
+    private OpsCli(Settings settings) {
         this.settings = settings;
     }
 
-    /** The CLI with every subcommand, reading its configuration from {@code settings}. */
+    /** The CLI, reading defaults and AWS settings from {@code settings}. */
     public static OpsCli create(Settings settings) {
-        return new OpsCli(
-                List.of(
-                        new TraceCommand(settings),
-                        new DlqCommand(settings),
-                        new ReconcileCommand(settings),
-                        new DoctorCommand(settings)),
-                Optional.of(settings));
+        return new OpsCli(settings);
     }
 
     public static void main(String[] args) {
@@ -63,38 +50,142 @@ public final class OpsCli {
 
     /** Runs one subcommand and returns its exit code. */
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.get(0).equals("help") || wantsHelp(args.subList(0, 1))) {
-            usage(args.isEmpty() ? err : out);
-            return args.isEmpty() ? USAGE : OK;
+        CommandLine cli = commandLine(new CommandContext(settings, out, err));
+        if (args.isEmpty()) {
+            cli.usage(cli.getErr());
+            cli.getErr().flush();
+            return ExitCodes.USAGE;
         }
-        Command command = commands.get(args.get(0));
-        if (command == null) {
-            err.println("ops: unknown command: " + args.get(0));
-            usage(err);
-            return USAGE;
+        try {
+            return cli.execute(args.toArray(String[]::new));
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
         }
-        List<String> rest = args.subList(1, args.size());
-        if (!wantsHelp(rest) && settings.isPresent()) {
-            // Every command needs the AWS settings; checked here once so that a missing region is a
-            // configuration error (exit 2) in every command, not a failed AWS call.
+    }
+
+    private CommandLine commandLine(CommandContext context) {
+        CommandLine cli = new CommandLine(new Top())
+                .addSubcommand(new DoctorCommand(context))
+                .addSubcommand(new ReconcileCommand(context))
+                .addSubcommand(DlqCommand.commandLine(context))
+                .addSubcommand(new TraceCommand(context))
+                .addSubcommand(new CommandLine.HelpCommand());
+        cli.addSubcommand(new Completion(cli));
+        cli.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
+        cli.setParameterExceptionHandler(OpsCli::usageError);
+        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            command.getErr()
+                    .println(qualifiedName(command) + ": failed: "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return ExitCodes.FAILED;
+        });
+        cli.setExecutionStrategy(this::execute);
+        headings(cli);
+        return cli;
+    }
+
+    /** Every command needs the AWS settings: checked once here, so a missing region is exit 2 everywhere. */
+    private int execute(ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        Object command = leaf.commandSpec().userObject();
+        CommandLine commandLine = leaf.commandSpec().commandLine();
+        if (command instanceof Top) {
+            commandLine.usage(commandLine.getErr());
+            return ExitCodes.USAGE;
+        }
+        if (!(command instanceof CommandLine.HelpCommand || command instanceof Completion)) {
             try {
-                settings.get().aws();
+                settings.aws();
             } catch (ConfigurationException e) {
-                err.println("ops " + command.name() + ": configuration: " + e.getMessage());
-                return USAGE;
+                commandLine.getErr().println(qualifiedName(commandLine) + ": configuration: " + e.getMessage());
+                return ExitCodes.USAGE;
             }
         }
-        return command.run(rest, out, err);
+        return new CommandLine.RunLast().execute(parsed);
     }
 
-    /** True when the arguments ask for help ({@code --help} or {@code -h} anywhere). */
-    static boolean wantsHelp(List<String> args) {
-        return args.contains("--help") || args.contains("-h");
+    /** A usage error, worded the same for every command: what is wrong, then that command's usage. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        if (e instanceof UnmatchedArgumentException unmatched
+                && command.getCommandSpec().userObject() instanceof Top
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            err.println(NAME + ": unknown command: " + unmatched.getUnmatched().get(0));
+        } else if (e instanceof UnmatchedArgumentException unmatched && appliesToSibling(command, unmatched)) {
+            err.println(qualifiedName(command) + ": " + unmatched.getUnmatched().get(0) + " does not apply to "
+                    + command.getCommandSpec().qualifiedName(" ").substring(NAME.length() + 1));
+        } else {
+            err.println(qualifiedName(command) + ": " + e.getMessage());
+        }
+        command.usage(err);
+        return ExitCodes.USAGE;
     }
 
-    private void usage(PrintStream out) {
-        out.println("usage: ops <command> [options]   (ops <command> --help for its options)");
-        commands.values().forEach(command -> out.printf("  %-9s %s%n", command.name(), command.summary()));
-        out.print(EXIT_CODES);
+    /** An option that a sibling subcommand takes (dlq list vs. dlq redrive): worth saying so, not just "unknown". */
+    private static boolean appliesToSibling(CommandLine command, UnmatchedArgumentException unmatched) {
+        CommandLine parent = command.getParent();
+        if (parent == null || unmatched.getUnmatched().isEmpty()) {
+            return false;
+        }
+        String option = unmatched.getUnmatched().get(0);
+        return parent.getSubcommands().values().stream()
+                .filter(sibling -> sibling != command)
+                .anyMatch(sibling -> sibling.getCommandSpec().findOption(option) != null);
+    }
+
+    private static String qualifiedName(CommandLine command) {
+        return command.getCommandSpec().qualifiedName(" ");
+    }
+
+    /** One look for every help text: "usage:" as the scripts grep for it, and the exit codes at the end. */
+    private static void headings(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        spec.usageMessage().width(USAGE_WIDTH);
+        spec.usageMessage().synopsisHeading("usage: ");
+        spec.usageMessage().commandListHeading("commands:%n");
+        spec.usageMessage().optionListHeading("options:%n");
+        if (spec.usageMessage().footer().length == 0 && !(spec.userObject() instanceof CommandLine.HelpCommand)) {
+            spec.usageMessage().footer(ExitCodes.TEXT.toArray(String[]::new));
+        }
+        command.getSubcommands().values().forEach(OpsCli::headings);
+    }
+
+    @Command(
+            name = NAME,
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description = "Operations on the provisioning pipeline: prove the wiring, heal users, inspect the DLQ.")
+    static final class Top {}
+
+    /** {@code completion}: a bash completion script for these commands, generated from their definitions. */
+    @Command(
+            name = "completion",
+            description = "Print a bash completion script: source <(./pipeline completion)",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class)
+    static final class Completion implements Runnable {
+
+        private final CommandLine root;
+
+        Completion(CommandLine root) {
+            this.root = root;
+        }
+
+        @Override
+        public void run() {
+            root.getOut().print(AutoComplete.bash(NAME, root));
+            root.getOut().flush();
+        }
     }
 }

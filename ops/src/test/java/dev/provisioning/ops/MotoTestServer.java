@@ -2,6 +2,7 @@ package dev.provisioning.ops;
 
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
+import dev.provisioning.ops.cli.OpsClients;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** {@code moto_server} as a child process on a free loopback port, for tests; close() stops it. */
-final class MotoTestServer implements AutoCloseable {
+public final class MotoTestServer implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
@@ -26,7 +27,7 @@ final class MotoTestServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static MotoTestServer start() throws IOException, InterruptedException {
+    public static MotoTestServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -46,12 +47,12 @@ final class MotoTestServer implements AutoCloseable {
         return server;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
     /** Closes each of them that is not null, in order, whatever the others do; put moto last. */
-    static void closeAll(AutoCloseable... closeables) {
+    public static void closeAll(AutoCloseable... closeables) {
         for (AutoCloseable closeable : closeables) {
             try {
                 if (closeable != null) {
@@ -64,7 +65,7 @@ final class MotoTestServer implements AutoCloseable {
     }
 
     /** The environment of a process whose AWS clients all go to this moto. */
-    Settings settings() {
+    public Settings settings() {
         return Settings.of(Map.of(
                 "AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", endpoint.toString(),
@@ -73,7 +74,7 @@ final class MotoTestServer implements AutoCloseable {
     }
 
     /** A client factory for {@link #settings()}; the caller closes it. */
-    AwsClientFactory clientFactory() {
+    public AwsClientFactory clientFactory() {
         Settings settings = settings();
         return AwsClientFactory.builder(settings.aws())
                 .credentials(OpsClients.credentials(settings))
@@ -81,7 +82,7 @@ final class MotoTestServer implements AutoCloseable {
     }
 
     /** Creates an IAM role (moto's CreateFunction requires an existing one) and returns its ARN. */
-    String createRole(String name) throws IOException, InterruptedException {
+    public String createRole(String name) throws IOException, InterruptedException {
         String body = "Action=CreateRole&Version=2010-05-08&RoleName=" + name + "&AssumeRolePolicyDocument=%7B%7D";
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(endpoint)

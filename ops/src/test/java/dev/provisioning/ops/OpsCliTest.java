@@ -31,7 +31,7 @@ class OpsCliTest {
 
         assertThat(code).as(err()).isZero();
         assertThat(out())
-                .startsWith("usage: ops " + command.split(" ")[0])
+                .startsWith("usage: pipeline " + command.split(" ")[0])
                 .contains("exit codes: 0 ok")
                 .contains("2 bad usage or configuration");
         assertThat(err()).isEmpty();
@@ -43,6 +43,54 @@ class OpsCliTest {
 
         assertThat(code).isZero();
         assertThat(out()).contains("trace", "dlq", "reconcile", "doctor", "exit codes");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--version", "doctor --version", "dlq redrive -V"})
+    void run_whenVersionIsAsked_printsTheProjectsVersionWithoutNeedingARegion(String command) {
+        int code = run(Settings.of(Map.of()), command.split(" "));
+
+        assertThat(code).as(err()).isZero();
+        assertThat(out())
+                .startsWith("cognito-provisioning ")
+                .doesNotContain("unknown")
+                .doesNotContain("${");
+    }
+
+    @Test
+    void run_whenCompletionIsAsked_printsABashScriptCoveringEveryCommandAndOption() {
+        int code = run(Settings.of(Map.of()), "completion");
+
+        assertThat(code).as(err()).isZero();
+        assertThat(out())
+                .contains("complete -F")
+                .contains("pipeline")
+                .contains("doctor", "reconcile", "dlq", "trace", "redrive")
+                .contains("--stack", "--queue-url", "--dry-run", "--cognito-endpoint");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "doctor --cognito-endpoint not-a-url",
+                "trace --sub s --cognito-endpoint not-a-url",
+                "reconcile --cognito-endpoint not-a-url"
+            })
+    void run_whenCognitoEndpointIsNotAUrl_everyCommandRejectsItTheSameWay(String command) {
+        int code = run(CONFIGURED, command.split(" "));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err())
+                .contains("Invalid value for option '--cognito-endpoint'")
+                .contains("absolute URL");
+    }
+
+    @Test
+    void run_whenNoCommandIsGiven_printsTheUsageToStderrAndExitsTwo() {
+        int code = run(Settings.of(Map.of()));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("usage: pipeline").contains("doctor").contains("reconcile");
     }
 
     @ParameterizedTest
@@ -75,7 +123,7 @@ class OpsCliTest {
         assertThat(code).isEqualTo(2);
         assertThat(err())
                 .contains("does not apply to dlq " + args.split(" ")[0])
-                .contains("usage: ops dlq");
+                .contains("usage: pipeline dlq");
     }
 
     @Test
@@ -84,15 +132,6 @@ class OpsCliTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err()).contains("--queue-url (or QUEUE_URL)");
-    }
-
-    @Test
-    void exitCode_whenVerdictsDiffer_separatesNotProvisionedFromFailed() {
-        assertThat(TraceCommand.exitCode(Trace.Verdict.PROVISIONED)).isZero();
-        assertThat(TraceCommand.exitCode(Trace.Verdict.NOT_PROVISIONED)).isEqualTo(1);
-        assertThat(TraceCommand.exitCode(Trace.Verdict.USER_SERVICE_PENDING)).isEqualTo(1);
-        assertThat(TraceCommand.exitCode(Trace.Verdict.UNKNOWN_USER)).isEqualTo(1);
-        assertThat(TraceCommand.exitCode(Trace.Verdict.INCOMPLETE)).isEqualTo(3);
     }
 
     private int run(Settings settings, String... args) {

@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.trace;
 
 import dev.provisioning.common.AccountItem;
 import java.io.PrintStream;

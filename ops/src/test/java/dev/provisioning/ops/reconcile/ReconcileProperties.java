@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.cli;
 
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
@@ -12,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * (one HTTP client), and closed together with it. Credentials: keys in the environment win,
  * otherwise the SDK's default chain (profiles, SSO, instance roles).
  */
-final class OpsClients implements AutoCloseable {
+public final class OpsClients implements AutoCloseable {
 
     private final Settings settings;
     private final Optional<URI> cognitoEndpoint;
@@ -34,6 +35,7 @@ final class OpsClients implements AutoCloseable {
     private CognitoIdentityProviderClient cognito;
     private LambdaClient lambda;
     private SesClient ses;
+    private CloudFormationClient cloudFormation;
 
     private OpsClients(Settings settings, Optional<URI> cognitoEndpoint) {
         this.settings = settings;
@@ -46,27 +48,32 @@ final class OpsClients implements AutoCloseable {
     /**
      * @param cognitoEndpoint Cognito's endpoint when it is not the SDK environment's (cognito-local)
      */
-    static OpsClients create(Settings settings, Optional<URI> cognitoEndpoint) {
+    public static OpsClients create(Settings settings, Optional<URI> cognitoEndpoint) {
         return new OpsClients(settings, cognitoEndpoint);
     }
 
-    SqsClient sqs() {
+    public SqsClient sqs() {
         return sqs = once(sqs, () -> factory.build(SqsClient.builder(), "SQS"));
     }
 
-    DynamoDbClient dynamoDb() {
+    public DynamoDbClient dynamoDb() {
         return dynamoDb = once(dynamoDb, () -> factory.build(DynamoDbClient.builder(), "DYNAMODB"));
     }
 
-    LambdaClient lambda() {
+    public LambdaClient lambda() {
         return lambda = once(lambda, () -> factory.build(LambdaClient.builder(), "LAMBDA"));
     }
 
-    SesClient ses() {
+    public SesClient ses() {
         return ses = once(ses, () -> factory.build(SesClient.builder(), "SES"));
     }
 
-    CognitoIdentityProviderClient cognito() {
+    public CloudFormationClient cloudFormation() {
+        return cloudFormation =
+                once(cloudFormation, () -> factory.build(CloudFormationClient.builder(), "CLOUDFORMATION"));
+    }
+
+    public CognitoIdentityProviderClient cognito() {
         return cognito = once(cognito, () -> cognitoEndpoint
                 .map(endpoint -> CognitoIdentityProviderClient.builder()
                         .region(settings.aws().region())
@@ -86,7 +93,7 @@ final class OpsClients implements AutoCloseable {
         return client;
     }
 
-    static AwsCredentialsProvider credentials(Settings settings) {
+    public static AwsCredentialsProvider credentials(Settings settings) {
         Optional<String> key = settings.optional("AWS_ACCESS_KEY_ID");
         Optional<String> secret = settings.optional("AWS_SECRET_ACCESS_KEY");
         if (key.isEmpty() || secret.isEmpty()) {

@@ -1,8 +1,9 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.trace;
 
 import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.ops.dlq.DeadLetterQueue;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -71,7 +72,7 @@ final class UserTracer {
         static final Gaps NONE = new Gaps(false, false);
     }
 
-    Trace trace(TraceCommand.Options options) {
+    Trace trace(TraceRequest options) {
         List<String> notes = new ArrayList<>();
         String sub = options.sub();
         Map<String, AttributeValue> item = null;

@@ -1,8 +1,9 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.AwsClientFactory;
+import dev.provisioning.ops.MotoTestServer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -155,9 +156,8 @@ class UserTracerTest {
         return new UserTracer(client, dynamoDb, sqs);
     }
 
-    private static TraceCommand.Options options(
+    private static TraceRequest options(
             String sub, Optional<String> table, Optional<String> dlq, boolean userService, boolean scanUsers) {
-        return new TraceCommand.Options(
-                sub, Optional.of(poolId), table, dlq, Optional.empty(), userService, scanUsers, false);
+        return new TraceRequest(sub, Optional.of(poolId), table, dlq, userService, scanUsers);
     }
 }

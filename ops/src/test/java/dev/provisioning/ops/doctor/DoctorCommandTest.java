@@ -1,9 +1,13 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
+import dev.provisioning.common.StackOutputs;
+import dev.provisioning.ops.MotoTestServer;
+import dev.provisioning.ops.OpsCli;
+import dev.provisioning.ops.cli.CommandContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +24,9 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -105,6 +111,49 @@ class DoctorCommandTest {
     }
 
     @Test
+    void run_whenStackIsNamed_readsEveryOptionFromItsOutputsAndProvesTheSameWiring() throws Exception {
+        Wiring wiring = wire(true);
+        String stack = "provisioning-" + UUID.randomUUID().toString().substring(0, 8);
+        String template = stackWithOutputs(Map.of(
+                StackOutputs.USER_POOL_ID, wiring.poolId(),
+                StackOutputs.TRIGGER_ALIAS_ARN, wiring.triggerAliasArn(),
+                StackOutputs.QUEUE_URL, wiring.queueUrl(),
+                StackOutputs.TABLE_NAME, wiring.table(),
+                StackOutputs.SENDER_ADDRESS, wiring.sender(),
+                StackOutputs.PROVISIONER_ALIAS_ARN, wiring.provisioner()));
+        try (CloudFormationClient cloudFormation = clients.build(CloudFormationClient.builder(), "CLOUDFORMATION")) {
+            cloudFormation.createStack(b -> b.stackName(stack).templateBody(template));
+        }
+
+        Result explicit = doctor(wiring.args(wiring.poolId()));
+        Result fromStack = doctor(List.of("--stack", stack));
+        Result overridden = doctor(List.of("--stack", stack, "--sender", "someone-else@example.org"));
+
+        assertThat(fromStack.code()).as(fromStack.out() + fromStack.err()).isZero();
+        assertThat(fromStack.out()).isEqualTo(explicit.out());
+        assertThat(overridden.code()).isEqualTo(1);
+        assertThat(overridden.out()).contains("FAIL ses.sender").contains("someone-else@example.org");
+    }
+
+    @Test
+    void run_whenStackDoesNotExist_exitsTwoNamingIt() {
+        Result result = doctor(List.of("--stack", "no-such-stack"));
+
+        assertThat(result.code()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("stack no-such-stack not found");
+    }
+
+    /** A template that creates nothing of note and outputs the given values, as a deployed stack would. */
+    private static String stackWithOutputs(Map<String, String> outputs) throws Exception {
+        Map<String, Object> template = new java.util.LinkedHashMap<>();
+        template.put("Resources", Map.of("Placeholder", Map.of("Type", "AWS::CloudFormation::WaitConditionHandle")));
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        outputs.forEach((key, value) -> values.put(key, Map.of("Value", value)));
+        template.put("Outputs", values);
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(template);
+    }
+
+    @Test
     void run_whenPoolWasRecreated_failsOnSourceArnAndFixAddsThePermission() {
         Wiring wiring = wire(true);
         UserPoolType recreated = cognito.createUserPool(r -> r.poolName("recreated-" + UUID.randomUUID())
@@ -178,14 +227,16 @@ class DoctorCommandTest {
     @Test
     void run_whenDoctorItselfFails_exitsFour() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        DoctorCommand command = new DoctorCommand(settings, clients -> {
-            throw new IllegalStateException("unexpected answer");
-        });
+        DoctorCommand command = new DoctorCommand(
+                new CommandContext(
+                        settings,
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)),
+                clients -> {
+                    throw new IllegalStateException("unexpected answer");
+                });
 
-        int code = command.run(
-                List.of("--pool", "us-east-1_x"),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = new CommandLine(command).execute("--pool", "us-east-1_x");
 
         assertThat(code).isEqualTo(DoctorCommand.EXIT_CRASH).isEqualTo(4);
         assertThat(err.toString(StandardCharsets.UTF_8))
@@ -198,8 +249,8 @@ class DoctorCommandTest {
 
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err())
-                .contains("unknown option --nope")
-                .contains("usage: doctor")
+                .contains("Unknown option: '--nope'")
+                .contains("usage: pipeline doctor")
                 .contains("exit codes:");
     }
 
@@ -209,7 +260,7 @@ class DoctorCommandTest {
 
         assertThat(result.code()).isZero();
         assertThat(result.out())
-                .contains("usage: doctor")
+                .contains("usage: pipeline doctor")
                 .contains("0  every check ran and none failed")
                 .contains("1  at least one check failed")
                 .contains("2  bad usage or configuration")

@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.reconcile;
 
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedProducer;

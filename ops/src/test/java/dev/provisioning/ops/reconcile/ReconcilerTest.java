@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
+import dev.provisioning.ops.MotoTestServer;
+import dev.provisioning.ops.OpsCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

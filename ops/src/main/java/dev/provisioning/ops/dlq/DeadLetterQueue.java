@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * hold has passed (the other half is left for releasing what it hid). A scan that stopped before
  * seeing the depth read up front says so in its {@link Coverage}.
  */
-final class DeadLetterQueue {
+public final class DeadLetterQueue {
 
     /** Shown for messages the queue's own redrive moved (a crash on the last attempt): no reason attached. */
     static final String NO_REASON = "(moved by the queue's redrive policy)";
@@ -60,12 +60,12 @@ final class DeadLetterQueue {
     private final Clock clock;
     private final Duration hold;
 
-    DeadLetterQueue(SqsClient sqs, String url, Clock clock) {
+    public DeadLetterQueue(SqsClient sqs, String url, Clock clock) {
         this(sqs, url, clock, DEFAULT_HOLD);
     }
 
     /** @param hold how long a scan may hide a message it received; whole seconds, 1 to 43200 */
-    DeadLetterQueue(SqsClient sqs, String url, Clock clock, Duration hold) {
+    public DeadLetterQueue(SqsClient sqs, String url, Clock clock, Duration hold) {
         if (hold.toSeconds() < 1 || hold.toSeconds() > 43_200) {
             throw new IllegalArgumentException("hold must be 1 s to 12 h (SQS's visibility limits), got " + hold);
         }
@@ -75,7 +75,7 @@ final class DeadLetterQueue {
         this.hold = hold;
     }
 
-    Duration hold() {
+    public Duration hold() {
         return hold;
     }
 
@@ -88,13 +88,14 @@ final class DeadLetterQueue {
      * @param unreleased hidden messages that could not be made visible again (they reappear when the hold ends)
      * @param failed true when it stopped early because of an error (a receive, or too many failed sends)
      */
-    record Coverage(int seen, int approximateDepth, Optional<String> stoppedEarly, int unreleased, boolean failed) {
+    public record Coverage(
+            int seen, int approximateDepth, Optional<String> stoppedEarly, int unreleased, boolean failed) {
 
         boolean complete() {
             return stoppedEarly.isEmpty();
         }
 
-        List<String> notes(Duration hold) {
+        public List<String> notes(Duration hold) {
             List<String> notes = new ArrayList<>();
             stoppedEarly.ifPresent(why -> notes.add(String.format(
                     Locale.ROOT,
@@ -184,7 +185,7 @@ final class DeadLetterQueue {
     }
 
     /** Messages read by {@link #read}, with how much of the queue they cover. */
-    record Read(List<Message> messages, Coverage coverage) {}
+    public record Read(List<Message> messages, Coverage coverage) {}
 
     Listing list(PrintStream progress) {
         Read read = read(true, Integer.MAX_VALUE, progress);
@@ -336,13 +337,13 @@ final class DeadLetterQueue {
     }
 
     /** Subs of the confirmations on the queue (bodies that are not messages are skipped). */
-    record Subs(Set<String> subs, Coverage coverage) {}
+    public record Subs(Set<String> subs, Coverage coverage) {}
 
     /**
      * @param hide false to receive with visibility 0 (hides nothing, but the scan stops at the first
      *     message received twice, which can be early): for dry runs
      */
-    Subs subs(boolean hide, PrintStream progress) {
+    public Subs subs(boolean hide, PrintStream progress) {
         Read read = read(hide, Integer.MAX_VALUE, progress);
         Set<String> subs = new HashSet<>();
         for (Message message : read.messages()) {
@@ -359,7 +360,7 @@ final class DeadLetterQueue {
     }
 
     /** Receives up to {@code limit} messages and makes them visible again before returning. */
-    Read read(boolean hide, int limit, PrintStream progress) {
+    public Read read(boolean hide, int limit, PrintStream progress) {
         List<Message> messages = new ArrayList<>();
         Coverage coverage = scan(
                 hide,

@@ -1,8 +1,9 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.Settings;
+import dev.provisioning.ops.OpsCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,15 @@ class TraceCommandTest {
 
         assertThat(options.userService()).isTrue();
         assertThat(options.scanUsers()).isFalse();
+    }
+
+    @Test
+    void exitCode_whenVerdictsDiffer_separatesNotProvisionedFromFailed() {
+        assertThat(TraceCommand.exitCode(Trace.Verdict.PROVISIONED)).isZero();
+        assertThat(TraceCommand.exitCode(Trace.Verdict.NOT_PROVISIONED)).isEqualTo(1);
+        assertThat(TraceCommand.exitCode(Trace.Verdict.USER_SERVICE_PENDING)).isEqualTo(1);
+        assertThat(TraceCommand.exitCode(Trace.Verdict.UNKNOWN_USER)).isEqualTo(1);
+        assertThat(TraceCommand.exitCode(Trace.Verdict.INCOMPLETE)).isEqualTo(3);
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

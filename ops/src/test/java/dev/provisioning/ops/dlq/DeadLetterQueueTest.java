@@ -1,9 +1,11 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.dlq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
+import dev.provisioning.ops.MotoTestServer;
+import dev.provisioning.ops.OpsCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.provisioning.ops;
+package dev.provisioning.ops.doctor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
