@@ -103,8 +103,8 @@ public final class DoctorCommand extends OpsCommand {
     @Override
     public Integer call() {
         try (OpsClients clients = OpsClients.create(settings(), orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT"))) {
-            WiringDoctor.Target target = target(defaults(clients));
-            WiringDoctor.Report report = doctors.apply(clients).examine(target, fix);
+            Target target = target(defaults(clients));
+            Report report = doctors.apply(clients).examine(target, fix);
             if (json) {
                 out().println(report.toJson());
             } else {
@@ -124,8 +124,8 @@ public final class DoctorCommand extends OpsCommand {
         }
     }
 
-    private WiringDoctor.Target target(StackDefaults defaults) {
-        return new WiringDoctor.Target(
+    private Target target(StackDefaults defaults) {
+        return new Target(
                 defaults.value(pool, StackOutputs.USER_POOL_ID, "USER_POOL_ID"),
                 defaults.value(function, StackOutputs.TRIGGER_ALIAS_ARN, "TRIGGER_FUNCTION"),
                 defaults.value(queueUrl, StackOutputs.QUEUE_URL, "QUEUE_URL"),

@@ -367,16 +367,16 @@ class DoctorCommandTest {
     void sameFunction_whenQualifiersDiffer_isFalseAndLatestIsUnqualified() {
         String arn = "arn:aws:lambda:eu-central-1:123456789012:function:trigger";
 
-        assertThat(WiringDoctor.sameFunction(arn + ":live", "trigger:live")).isTrue();
-        assertThat(WiringDoctor.sameFunction(arn + ":live", "123456789012:function:trigger:live"))
+        assertThat(FunctionRef.sameFunction(arn + ":live", "trigger:live")).isTrue();
+        assertThat(FunctionRef.sameFunction(arn + ":live", "123456789012:function:trigger:live"))
                 .isTrue();
-        assertThat(WiringDoctor.sameFunction(arn, "trigger")).isTrue();
-        assertThat(WiringDoctor.sameFunction(arn, arn + ":$LATEST")).isTrue();
-        assertThat(WiringDoctor.sameFunction(arn + ":live", "trigger")).isFalse();
-        assertThat(WiringDoctor.sameFunction(arn + ":live", arn)).isFalse();
-        assertThat(WiringDoctor.sameFunction(arn + ":live", arn + ":1")).isFalse();
-        assertThat(WiringDoctor.sameFunction(arn, "other")).isFalse();
-        assertThat(WiringDoctor.sameFunction(arn, "arn:aws:lambda:eu-west-1:123456789012:function:trigger"))
+        assertThat(FunctionRef.sameFunction(arn, "trigger")).isTrue();
+        assertThat(FunctionRef.sameFunction(arn, arn + ":$LATEST")).isTrue();
+        assertThat(FunctionRef.sameFunction(arn + ":live", "trigger")).isFalse();
+        assertThat(FunctionRef.sameFunction(arn + ":live", arn)).isFalse();
+        assertThat(FunctionRef.sameFunction(arn + ":live", arn + ":1")).isFalse();
+        assertThat(FunctionRef.sameFunction(arn, "other")).isFalse();
+        assertThat(FunctionRef.sameFunction(arn, "arn:aws:lambda:eu-west-1:123456789012:function:trigger"))
                 .isFalse();
     }
 
@@ -391,10 +391,10 @@ class DoctorCommandTest {
                   "Action":"lambda:InvokeFunction"}]}
                 """;
 
-        List<WiringDoctor.Statement> statements = WiringDoctor.cognitoStatements(policy);
+        List<InvokeStatement> statements = InvokeStatement.cognitoStatements(policy);
 
         assertThat(statements).hasSize(1);
-        WiringDoctor.Statement statement = statements.get(0);
+        InvokeStatement statement = statements.get(0);
         assertThat(statement.sid()).isEqualTo("a");
         assertThat(statement.allowsSourceArn("arn:aws:x:r:1:y")).isTrue();
         assertThat(statement.allowsSourceArn("arn:aws:x:r:1:z")).isFalse();
@@ -425,8 +425,8 @@ class DoctorCommandTest {
                   "Action":"lambda:InvokeFunction","Condition":{"DateLessThan":{"aws:SourceArn":"x"}}}]}
                 """.formatted(pool);
 
-        Map<String, WiringDoctor.Statement> bySid = new HashMap<>();
-        WiringDoctor.cognitoStatements(policy).forEach(s -> bySid.put(s.sid(), s));
+        Map<String, InvokeStatement> bySid = new HashMap<>();
+        InvokeStatement.cognitoStatements(policy).forEach(s -> bySid.put(s.sid(), s));
 
         assertThat(bySid.get("list").allowsSourceArn(pool)).isTrue();
         assertThat(bySid.get("star").allowsSourceArn(pool)).isTrue();
@@ -610,7 +610,7 @@ class DoctorCommandTest {
                 .action("lambda:InvokeFunction")
                 .principal("cognito-idp.amazonaws.com")
                 .sourceArn(pool.arn())
-                .sourceAccount(WiringDoctor.accountOf(pool.arn())));
+                .sourceAccount(FunctionRef.accountOf(pool.arn())));
         String dlqArn = arnOf(sqs.createQueue(r -> r.queueName("dlq-" + suffix)
                         .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "1209600")))
                 .queueUrl());
