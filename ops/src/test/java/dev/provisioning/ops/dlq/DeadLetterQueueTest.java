@@ -96,7 +96,7 @@ class DeadLetterQueueTest {
         };
         DeadLetterQueue dlq = new DeadLetterQueue(slow, dlqUrl, frozenClock(), Duration.ofSeconds(1));
 
-        DeadLetterQueue.Listing listing = dlq.list(progress);
+        Listing listing = dlq.list(progress);
 
         assertThat(listing.coverage().seen()).isEqualTo(listing.total()).isLessThan(30);
         assertThat(listing.groups()).singleElement().satisfies(group -> assertThat(group.count())
@@ -117,7 +117,7 @@ class DeadLetterQueueTest {
         Clock stepping = new SteppingClock(Duration.ofSeconds(1));
         DeadLetterQueue dlq = new DeadLetterQueue(sqs, dlqUrl, stepping, Duration.ofSeconds(4));
 
-        DeadLetterQueue.Listing listing = dlq.list(progress);
+        Listing listing = dlq.list(progress);
 
         assertThat(listing.total()).isLessThan(30);
         assertThat(listing.coverage().stoppedEarly()).get().asString().contains("half the 4 s hold");
@@ -131,10 +131,10 @@ class DeadLetterQueueTest {
         deadLetter(1, "NOT_JSON", "not json");
         DeadLetterQueue dlq = new DeadLetterQueue(sqs, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.Listing listing = dlq.list(progress);
+        Listing listing = dlq.list(progress);
 
         assertThat(listing.groups())
-                .extracting(DeadLetterQueue.Group::label, DeadLetterQueue.Group::count)
+                .extracting(Listing.Group::label, Listing.Group::count)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("NOT_JSON", 1),
                         org.assertj.core.groups.Tuple.tuple("RETRIES_EXHAUSTED (last SERVICE_ERROR)", 1),
@@ -164,8 +164,7 @@ class DeadLetterQueueTest {
         deadLetter(1, "NOT_JSON", "not json");
         DeadLetterQueue dlq = new DeadLetterQueue(sqs, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.RedriveResult result =
-                dlq.redrive(queueUrl, Optional.of("THROTTLED"), Integer.MAX_VALUE, false, progress);
+        RedriveResult result = dlq.redrive(queueUrl, Optional.of("THROTTLED"), Integer.MAX_VALUE, false, progress);
 
         assertThat(result.moved()).isEqualTo(3);
         assertThat(result.skipped()).isEqualTo(2);
@@ -200,8 +199,7 @@ class DeadLetterQueueTest {
         };
         DeadLetterQueue dlq = new DeadLetterQueue(flaky, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.RedriveResult result =
-                dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, false, progress);
+        RedriveResult result = dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, false, progress);
 
         assertThat(result.moved()).isEqualTo(13);
         assertThat(result.failed()).isEqualTo(2);
@@ -227,8 +225,7 @@ class DeadLetterQueueTest {
         };
         DeadLetterQueue dlq = new DeadLetterQueue(noDelete, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.RedriveResult result =
-                dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, false, progress);
+        RedriveResult result = dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, false, progress);
 
         assertThat(result.moved()).isZero();
         assertThat(result.failed()).isEqualTo(3);
@@ -252,8 +249,7 @@ class DeadLetterQueueTest {
         };
         DeadLetterQueue dlq = new DeadLetterQueue(poisoned, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.RedriveResult result =
-                dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, false, progress);
+        RedriveResult result = dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, false, progress);
 
         assertThat(result.moved()).isEqualTo(12);
         assertThat(result.arrived())
@@ -268,8 +264,7 @@ class DeadLetterQueueTest {
         deadLetter(25, "NOT_JSON", "x");
         DeadLetterQueue dlq = new DeadLetterQueue(sqs, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.RedriveResult result =
-                dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, true, progress);
+        RedriveResult result = dlq.redrive(queueUrl, Optional.empty(), Integer.MAX_VALUE, true, progress);
 
         assertThat(result.moved()).isEqualTo(25);
         assertThat(result.coverage().complete()).isTrue();
@@ -282,7 +277,7 @@ class DeadLetterQueueTest {
         deadLetter(25, "NOT_JSON", "x");
         DeadLetterQueue dlq = new DeadLetterQueue(sqs, dlqUrl, Clock.systemUTC());
 
-        DeadLetterQueue.RedriveResult result = dlq.redrive(queueUrl, Optional.empty(), 4, false, progress);
+        RedriveResult result = dlq.redrive(queueUrl, Optional.empty(), 4, false, progress);
 
         assertThat(result.moved()).isEqualTo(4);
         assertThat(result.coverage().complete()).isTrue();
