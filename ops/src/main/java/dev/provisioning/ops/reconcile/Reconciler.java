@@ -7,9 +7,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
@@ -27,9 +23,6 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersRe
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserStatusType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -54,8 +47,6 @@ public final class Reconciler {
     static final List<UserStatusType> OWED_STATUSES =
             List.of(UserStatusType.CONFIRMED, UserStatusType.EXTERNAL_PROVIDER, UserStatusType.RESET_REQUIRED);
 
-    static final int BATCH_GET_ATTEMPTS = 8;
-
     /** What the trigger sets on every message too (see UserConfirmed.SCHEMA_VERSION_ATTRIBUTE). */
     private static final Map<String, MessageAttributeValue> ATTRIBUTES = Map.of(
             UserConfirmed.SCHEMA_VERSION_ATTRIBUTE,
@@ -64,12 +55,8 @@ public final class Reconciler {
                     .stringValue(Integer.toString(UserConfirmed.SCHEMA_VERSION))
                     .build());
 
-    /** DynamoDB's limit on the keys of one BatchGetItem. */
-    static final int BATCH_GET_MAX_KEYS = 100;
     // A queue that refuses this many sends in a row refuses the rest too; stop and report.
     private static final int MAX_FAILURES_IN_A_ROW = 10;
-    private static final Duration BACKOFF_BASE = Duration.ofMillis(50);
-    private static final Duration BACKOFF_CAP = Duration.ofSeconds(2);
 
     /**
      * How a run went.
@@ -102,6 +89,16 @@ public final class Reconciler {
     /** Waits; a seam so tests check pacing and backoff without waiting. */
     interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
+
+        /** Sleeps; an interruption stops the run (the counts so far are reported) and keeps the flag set. */
+        default void pause(Duration duration) {
+            try {
+                sleep(duration);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while reconciling", e);
+            }
+        }
     }
 
     private final CognitoIdentityProviderClient cognito;
@@ -144,7 +141,14 @@ public final class Reconciler {
             boolean dryRun,
             double perSecond,
             PrintStream progress) {
-        Run run = new Run(poolId, tableName, queueUrl, deadLetteredSubs, dryRun, new Pacer(perSecond), progress);
+        Run run = new Run(
+                poolId,
+                tableName,
+                queueUrl,
+                deadLetteredSubs,
+                dryRun,
+                new Pacer(perSecond, sleeper, nanoTime),
+                progress);
         try {
             run.all();
         } catch (SdkException | IllegalStateException e) {
@@ -263,7 +267,7 @@ public final class Reconciler {
 
         private void settle(List<UserType> users) {
             confirmed += users.size();
-            Set<String> existing = existingAccounts(tableName, poolId, users);
+            Set<String> existing = new ExistingAccounts(dynamoDb, sleeper).among(tableName, poolId, users);
             for (UserType user : users) {
                 String sub = attribute(user, "sub");
                 if (existing.contains(UserConfirmed.idempotencyKey(poolId, sub))) {
@@ -298,95 +302,6 @@ public final class Reconciler {
                             + e.getClass().getSimpleName() + ": " + e.getMessage();
                 }
             }
-        }
-    }
-
-    /**
-     * The account ids among these users' that exist. In chunks of {@link #BATCH_GET_MAX_KEYS}: a
-     * ListUsers page is at most 60 users in AWS, but an emulator may return a whole pool at once.
-     */
-    private Set<String> existingAccounts(String tableName, String poolId, List<UserType> users) {
-        Set<String> found = new HashSet<>();
-        for (int from = 0; from < users.size(); from += BATCH_GET_MAX_KEYS) {
-            found.addAll(existingAccountsOf(
-                    tableName, poolId, users.subList(from, Math.min(users.size(), from + BATCH_GET_MAX_KEYS))));
-        }
-        return found;
-    }
-
-    private Set<String> existingAccountsOf(String tableName, String poolId, List<UserType> users) {
-        Set<String> found = new HashSet<>();
-        List<Map<String, AttributeValue>> keys = new ArrayList<>();
-        for (UserType user : users) {
-            keys.add(Map.of(
-                    "accountId", AttributeValue.fromS(UserConfirmed.idempotencyKey(poolId, attribute(user, "sub")))));
-        }
-        Map<String, KeysAndAttributes> request = new HashMap<>();
-        request.put(
-                tableName,
-                KeysAndAttributes.builder()
-                        .keys(keys)
-                        .projectionExpression("accountId")
-                        .consistentRead(true)
-                        .build());
-        for (int attempt = 1; ; attempt++) {
-            Map<String, KeysAndAttributes> pending = request;
-            BatchGetItemResponse response = dynamoDb.batchGetItem(b -> b.requestItems(pending));
-            response.responses()
-                    .getOrDefault(tableName, List.of())
-                    .forEach(item -> found.add(item.get("accountId").s()));
-            if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) {
-                return found;
-            }
-            request = response.unprocessedKeys();
-            if (attempt >= BATCH_GET_ATTEMPTS) {
-                int left =
-                        request.values().stream().mapToInt(k -> k.keys().size()).sum();
-                throw new IllegalStateException("BatchGetItem on " + tableName + " still left " + left
-                        + " keys unprocessed after " + attempt + " attempts (the table is throttling)");
-            }
-            // Unprocessed keys mean the table is throttling: back off (capped, with jitter), as AWS advises.
-            sleep(backoff(attempt));
-        }
-    }
-
-    /** Full jitter: a random wait up to base × 2^(attempt-1), capped. */
-    static Duration backoff(int attempt) {
-        long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
-    }
-
-    /**
-     * Spaces sends {@code 1/perSecond} apart from the start of one send to the next, so a slow send
-     * does not also earn a full pause.
-     */
-    private final class Pacer {
-        private final long intervalNanos;
-        private long next = Long.MIN_VALUE;
-
-        Pacer(double perSecond) {
-            this.intervalNanos = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
-        }
-
-        void acquire() {
-            if (intervalNanos == 0) {
-                return;
-            }
-            long now = nanoTime.getAsLong();
-            long start = next == Long.MIN_VALUE ? now : Math.max(next, now);
-            if (start > now) {
-                sleep(Duration.ofNanos(start - now));
-            }
-            next = start + intervalNanos;
-        }
-    }
-
-    private void sleep(Duration duration) {
-        try {
-            sleeper.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while reconciling", e);
         }
     }
 

@@ -190,7 +190,7 @@ class ReconcilerTest {
         Reconciler.Result result = new Reconciler(onePage, dynamoDb, sqs, Clock.systemUTC())
                 .reconcile(poolId, table, queue, deadLettered, true, 0, progress);
 
-        assertThat(CONFIRMED).isGreaterThan(Reconciler.BATCH_GET_MAX_KEYS);
+        assertThat(CONFIRMED).isGreaterThan(ExistingAccounts.BATCH_GET_MAX_KEYS);
         assertThat(result.ok()).as(result.toString()).isTrue();
         assertThat(result.confirmed()).isEqualTo(CONFIRMED);
         assertThat(result.withAccount()).isEqualTo(withAccount.size());
@@ -264,8 +264,11 @@ class ReconcilerTest {
                 .reconcile(poolId, table, queue, Set.of(), false, 0, progress);
 
         assertThat(result.ok()).isFalse();
-        assertThat(result.error()).get().asString().contains("unprocessed after " + Reconciler.BATCH_GET_ATTEMPTS);
-        assertThat(time.sleeps).hasSize(Reconciler.BATCH_GET_ATTEMPTS - 1);
+        assertThat(result.error())
+                .get()
+                .asString()
+                .contains("unprocessed after " + ExistingAccounts.BATCH_GET_ATTEMPTS);
+        assertThat(time.sleeps).hasSize(ExistingAccounts.BATCH_GET_ATTEMPTS - 1);
         assertThat(result.line(false)).contains("complete=false");
         assertThat(drain(queue)).isEmpty();
     }
