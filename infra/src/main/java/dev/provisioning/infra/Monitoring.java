@@ -156,59 +156,77 @@ final class Monitoring extends Construct {
                 .width(24)
                 .height(1)
                 .build());
-        dashboard.addWidgets(
+        dashboard.addWidgets(triggerWidgets().toArray(GraphWidget[]::new));
+        dashboard.addWidgets(queueAndProvisionerWidgets().toArray(GraphWidget[]::new));
+        dashboard.addWidgets(outcomeWidgets().toArray(GraphWidget[]::new));
+    }
+
+    private List<GraphWidget> triggerWidgets() {
+        Function trigger = watched.trigger();
+        return List.of(
                 graph(
-                        "Trigger invocations / errors",
+                        "Trigger invocations / errors / throttles",
                         List.of(
-                                watched.trigger().metricInvocations(minute("Sum")),
-                                watched.trigger().metricErrors(minute("Sum")),
-                                customMetric(MetricNames.TRIGGER_ENQUEUED, watched.trigger(), "Sum"),
-                                customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, watched.trigger(), "Sum"))),
+                                trigger.metricInvocations(minute("Sum")),
+                                trigger.metricErrors(minute("Sum")),
+                                trigger.metricThrottles(minute("Sum")),
+                                customMetric(MetricNames.TRIGGER_ENQUEUED, trigger, "Sum"),
+                                customMetric(MetricNames.TRIGGER_ENQUEUE_FAILED, trigger, "Sum"),
+                                customMetric(MetricNames.TRIGGER_SKIPPED, trigger, "Sum"))),
                 graph(
-                        "Trigger duration (p50, p99; budget 5 s)",
+                        "Trigger duration (p50, p99 invoke; max in-handler; budget 5 s)",
                         List.of(
-                                watched.trigger().metricDuration(minute("p50")),
-                                watched.trigger().metricDuration(minute("p99")))),
+                                trigger.metricDuration(minute("p50")),
+                                trigger.metricDuration(minute("p99")),
+                                customMetric(MetricNames.TRIGGER_DURATION, trigger, "Maximum"))),
                 graph(
                         "Queue depth and oldest message age",
                         List.of(
                                 watched.queue().metricApproximateNumberOfMessagesVisible(minute("Maximum")),
                                 watched.queue().metricApproximateNumberOfMessagesNotVisible(minute("Maximum")),
                                 watched.queue().metricApproximateAgeOfOldestMessage(minute("Maximum")))));
-        dashboard.addWidgets(
+    }
+
+    private List<GraphWidget> queueAndProvisionerWidgets() {
+        Function provisioner = watched.provisioner();
+        return List.of(
                 graph(
                         "DLQ depth",
                         List.of(watched.deadLetterQueue().metricApproximateNumberOfMessagesVisible(minute("Maximum")))),
                 graph(
                         "Provisioner invocations / errors / duration",
                         List.of(
-                                watched.provisioner().metricInvocations(minute("Sum")),
-                                watched.provisioner().metricErrors(minute("Sum")),
-                                watched.provisioner().metricDuration(minute("p99")))),
+                                provisioner.metricInvocations(minute("Sum")),
+                                provisioner.metricErrors(minute("Sum")),
+                                provisioner.metricDuration(minute("p99")))),
                 graph(
                         "Accounts and emails",
                         List.of(
-                                customMetric(MetricNames.Published.ACCOUNT_CREATED, watched.provisioner(), "Sum"),
-                                customMetric(MetricNames.Published.ACCOUNT_EXISTING, watched.provisioner(), "Sum"),
-                                customMetric(MetricNames.Published.EMAIL_SENT, watched.provisioner(), "Sum"),
-                                customMetric(MetricNames.Published.EMAIL_RESENT, watched.provisioner(), "Sum"))));
-        dashboard.addWidgets(
+                                customMetric(MetricNames.Published.ACCOUNT_CREATED, provisioner, "Sum"),
+                                customMetric(MetricNames.Published.ACCOUNT_EXISTING, provisioner, "Sum"),
+                                customMetric(MetricNames.Published.EMAIL_SENT, provisioner, "Sum"),
+                                customMetric(MetricNames.Published.EMAIL_RESENT, provisioner, "Sum"))));
+    }
+
+    private List<GraphWidget> outcomeWidgets() {
+        Function provisioner = watched.provisioner();
+        return List.of(
                 graph(
                         "Records: provisioned, retried, dead-lettered",
                         List.of(
-                                outcomeMetric(MetricNames.Published.RECORDS, watched.provisioner(), "provisioned"),
-                                outcomeMetric(MetricNames.Published.RECORDS, watched.provisioner(), "retry"),
-                                outcomeMetric(MetricNames.Published.RECORDS, watched.provisioner(), "dead_lettered"))),
+                                outcomeMetric(MetricNames.Published.RECORDS, provisioner, "provisioned"),
+                                outcomeMetric(MetricNames.Published.RECORDS, provisioner, "retry"),
+                                outcomeMetric(MetricNames.Published.RECORDS, provisioner, "dead_lettered"))),
                 graph(
                         "Confirmation to account latency (max, avg; ms)",
                         List.of(
-                                customMetric(MetricNames.Published.LATENCY_MAX, watched.provisioner(), "Maximum"),
-                                customMetric(MetricNames.Published.LATENCY_AVG, watched.provisioner(), "Average"))),
+                                customMetric(MetricNames.Published.LATENCY_MAX, provisioner, "Maximum"),
+                                customMetric(MetricNames.Published.LATENCY_AVG, provisioner, "Average"))),
                 graph(
                         "Batch size (max) and records received",
                         List.of(
-                                customMetric(MetricNames.Published.BATCH_SIZE_MAX, watched.provisioner(), "Maximum"),
-                                customMetric(MetricNames.Published.BATCH_SIZE_SUM, watched.provisioner(), "Sum"))));
+                                customMetric(MetricNames.Published.BATCH_SIZE_MAX, provisioner, "Maximum"),
+                                customMetric(MetricNames.Published.BATCH_SIZE_SUM, provisioner, "Sum"))));
     }
 
     private static GraphWidget graph(String title, List<IMetric> metrics) {

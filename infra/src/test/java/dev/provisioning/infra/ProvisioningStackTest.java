@@ -410,6 +410,13 @@ class ProvisioningStackTest {
     }
 
     @Test
+    void dashboard_whenSynthesized_showsTheTriggersThrottlesSkipsAndOwnDuration() {
+        String body = fx.resourcesOfType("AWS::CloudWatch::Dashboard").get(0).toString();
+
+        assertThat(body).contains("Throttles", MetricNames.TRIGGER_SKIPPED, MetricNames.TRIGGER_DURATION);
+    }
+
+    @Test
     void outputs_whenSynthesized_namePoolQueuesTableAndFunctions() {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) fx.json().get("Outputs");

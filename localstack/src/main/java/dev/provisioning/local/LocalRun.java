@@ -3,6 +3,7 @@ package dev.provisioning.local;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.chaos.PoisonMessages;
+import dev.provisioning.ops.cli.Progress;
 import dev.provisioning.ops.reconcile.Reconciler;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -173,8 +174,6 @@ public final class LocalRun {
         }
     }
 
-    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
-
     /** What a run ended with: the report read from the emulators, and the chaos figures. */
     public record Outcome(PipelineReport report, String figures, int reconciled, Set<String> poisonMessageIds) {}
 
@@ -202,7 +201,7 @@ public final class LocalRun {
                     PipelineReport.deadLetteredSubs(pipeline),
                     false,
                     0,
-                    QUIET);
+                    Progress.NONE);
             // A reconcile that could not finish must say so: the users it did not reach count as lost.
             result.error().ifPresent(error -> err.println("reconcile stopped early: " + error));
             int missing = result.enqueued();

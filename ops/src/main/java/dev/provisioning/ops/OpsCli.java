@@ -9,6 +9,7 @@ import dev.provisioning.ops.dlq.DlqCommand;
 import dev.provisioning.ops.doctor.DoctorCommand;
 import dev.provisioning.ops.reconcile.ReconcileCommand;
 import dev.provisioning.ops.trace.TraceCommand;
+import java.io.Console;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -45,12 +46,16 @@ public final class OpsCli {
     }
 
     public static void main(String[] args) {
-        System.exit(create(Settings.fromEnvironment()).run(List.of(args), System.out, System.err));
+        System.exit(create(Settings.fromEnvironment()).run(List.of(args), System.out, System.err, onTerminal()));
     }
 
-    /** Runs one subcommand and returns its exit code. */
+    /** Runs one subcommand, reporting progress as lines, and returns its exit code. */
     public int run(List<String> args, PrintStream out, PrintStream err) {
-        CommandLine cli = commandLine(new CommandContext(settings, out, err));
+        return run(args, out, err, false);
+    }
+
+    private int run(List<String> args, PrintStream out, PrintStream err, boolean terminal) {
+        CommandLine cli = commandLine(new CommandContext(settings, out, err, terminal));
         if (args.isEmpty()) {
             cli.usage(cli.getErr());
             cli.getErr().flush();
@@ -61,6 +66,23 @@ public final class OpsCli {
         } finally {
             cli.getOut().flush();
             cli.getErr().flush();
+        }
+    }
+
+    /**
+     * Whether a person is at a terminal. Up to JDK 21 {@code System.console()} is null unless both ends are a
+     * terminal; from 22 it may exist without one, and {@code Console.isTerminal()} (absent from the 21 API this
+     * build targets, hence looked up) says.
+     */
+    private static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
         }
     }
 

@@ -44,6 +44,11 @@ public abstract class OpsCommand implements Callable<Integer> {
         return context.err();
     }
 
+    /** Where long work reports how far it got (stderr: a bar on a terminal, lines otherwise). */
+    protected final Progress progress() {
+        return context.progress();
+    }
+
     /** A usage error: picocli prints it with this command's usage and exits {@link ExitCodes#USAGE}. */
     protected final ParameterException usageError(String message) {
         return new ParameterException(spec.commandLine(), message);

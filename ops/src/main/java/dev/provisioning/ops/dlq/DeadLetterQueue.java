@@ -2,7 +2,7 @@ package dev.provisioning.ops.dlq;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.DeadLetterAttributes;
-import java.io.PrintStream;
+import dev.provisioning.ops.cli.Progress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +67,7 @@ public final class DeadLetterQueue {
     /** Messages read by {@link #read}, with how much of the queue they cover. */
     public record Read(List<Message> messages, Coverage coverage) {}
 
-    Listing list(PrintStream progress) {
+    Listing list(Progress progress) {
         Read read = read(true, Integer.MAX_VALUE, progress);
         Instant now = clock.instant();
         Map<List<String>, List<Message>> byReason =
@@ -111,7 +111,7 @@ public final class DeadLetterQueue {
      * @param reason only messages whose reason, or last reason after exhausted retries, is this
      * @param max the most messages to move
      */
-    RedriveResult redrive(String queueUrl, Optional<String> reason, int max, boolean dryRun, PrintStream progress) {
+    RedriveResult redrive(String queueUrl, Optional<String> reason, int max, boolean dryRun, Progress progress) {
         Redrive run = new Redrive(sqs, url, queueUrl, reason, max, dryRun, clock.instant(), progress);
         return run.result(scanner.run(true, Integer.MAX_VALUE, run, progress));
     }
@@ -123,7 +123,7 @@ public final class DeadLetterQueue {
      * @param hide false to receive with visibility 0 (hides nothing, but the scan stops at the first
      *     message received twice, which can be early): for dry runs
      */
-    public Subs subs(boolean hide, PrintStream progress) {
+    public Subs subs(boolean hide, Progress progress) {
         Read read = read(hide, Integer.MAX_VALUE, progress);
         Set<String> subs = new HashSet<>();
         for (Message message : read.messages()) {
@@ -140,7 +140,7 @@ public final class DeadLetterQueue {
     }
 
     /** Receives up to {@code limit} messages and makes them visible again before returning. */
-    public Read read(boolean hide, int limit, PrintStream progress) {
+    public Read read(boolean hide, int limit, Progress progress) {
         List<Message> messages = new ArrayList<>();
         Coverage coverage = scanner.run(
                 hide,

@@ -1,7 +1,7 @@
 package dev.provisioning.ops.dlq;
 
 import dev.provisioning.common.SqsBatches;
-import java.io.PrintStream;
+import dev.provisioning.ops.cli.Progress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,12 +63,13 @@ final class DeadLetterScan {
         String progress();
     }
 
-    Coverage run(boolean hide, int limit, Visitor visitor, PrintStream progress) {
+    Coverage run(boolean hide, int limit, Visitor visitor, Progress progress) {
         Pass pass = new Pass(hide, limit, visitor, progress, approximateDepth());
         int unreleased;
         try {
             pass.receiveUntilStopped();
         } finally {
+            progress.done();
             unreleased = release(pass.hidden.values());
         }
         return new Coverage(
@@ -79,7 +81,7 @@ final class DeadLetterScan {
         private final boolean hide;
         private final int limit;
         private final Visitor visitor;
-        private final PrintStream progress;
+        private final Progress progress;
         private final int depth;
         private final Instant deadline = clock.instant().plus(hold.dividedBy(2));
         private final Set<String> seen = new HashSet<>();
@@ -88,7 +90,7 @@ final class DeadLetterScan {
         private String stoppedEarly;
         private boolean failed;
 
-        Pass(boolean hide, int limit, Visitor visitor, PrintStream progress, int depth) {
+        Pass(boolean hide, int limit, Visitor visitor, Progress progress, int depth) {
             this.hide = hide;
             this.limit = limit;
             this.visitor = visitor;
@@ -145,9 +147,15 @@ final class DeadLetterScan {
                     hidden.put(message.messageId(), message.receiptHandle());
                 }
                 if (seen.size() % PROGRESS_EVERY == 0) {
-                    progress.printf(
-                            "  scanned %d/~%s: %s%n",
-                            seen.size(), depth < 0 ? "?" : Integer.toString(depth), visitor.progress());
+                    progress.update(
+                            seen.size(),
+                            depth,
+                            String.format(
+                                    Locale.ROOT,
+                                    "  scanned %d/~%s: %s",
+                                    seen.size(),
+                                    depth < 0 ? "?" : Integer.toString(depth),
+                                    visitor.progress()));
                 }
             }
             return true;

@@ -97,7 +97,7 @@ public final class DlqCommand implements Callable<Integer> {
 
         @Override
         int run(DeadLetterQueue dlq, StackDefaults defaults) {
-            Listing listing = dlq.list(err());
+            Listing listing = dlq.list(progress());
             if (json) {
                 out().println(listing.toJson());
             } else {
@@ -142,7 +142,7 @@ public final class DlqCommand implements Callable<Integer> {
             String queue = defaults.value(queueUrl, StackOutputs.QUEUE_URL, "QUEUE_URL")
                     .orElseThrow(() -> usageError("redrive needs " + defaults.sources("--queue-url", "QUEUE_URL")));
             RedriveResult result = dlq.redrive(
-                    queue, Optional.ofNullable(reason), max == null ? Integer.MAX_VALUE : max, dryRun, err());
+                    queue, Optional.ofNullable(reason), max == null ? Integer.MAX_VALUE : max, dryRun, progress());
             result.coverage().notes(dlq.hold()).forEach(note -> err().println("dlq: note: " + note));
             if (result.arrived() > 0) {
                 err().printf(

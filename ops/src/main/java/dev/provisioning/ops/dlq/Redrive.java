@@ -1,6 +1,6 @@
 package dev.provisioning.ops.dlq;
 
-import java.io.PrintStream;
+import dev.provisioning.ops.cli.Progress;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +27,7 @@ final class Redrive implements DeadLetterScan.Visitor {
     private final int max;
     private final boolean dryRun;
     private final Instant startedAt;
-    private final PrintStream progress;
+    private final Progress progress;
     private int moved;
     private int skipped;
     private int failed;
@@ -43,7 +43,7 @@ final class Redrive implements DeadLetterScan.Visitor {
             int max,
             boolean dryRun,
             Instant startedAt,
-            PrintStream progress) {
+            Progress progress) {
         this.sqs = sqs;
         this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.queueUrl = queueUrl;
@@ -94,9 +94,13 @@ final class Redrive implements DeadLetterScan.Visitor {
     private void failure(Message message, String what, SdkException e) {
         failed++;
         failedInARow++;
-        progress.printf(
-                "dlq: message %s: %s: %s: %s%n",
-                message.messageId(), what, e.getClass().getSimpleName(), e.getMessage());
+        progress.note(String.format(
+                Locale.ROOT,
+                "dlq: message %s: %s: %s: %s",
+                message.messageId(),
+                what,
+                e.getClass().getSimpleName(),
+                e.getMessage()));
         if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
             error = failedInARow + " messages in a row failed, stopped; last: "
                     + e.getClass().getSimpleName() + ": " + e.getMessage();

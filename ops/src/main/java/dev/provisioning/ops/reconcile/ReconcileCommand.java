@@ -90,7 +90,7 @@ public final class ReconcileCommand extends OpsCommand {
                             deadLettered,
                             options.dryRun(),
                             options.perSecond(),
-                            err());
+                            progress());
             out().println(result.line(options.dryRun()));
             if (result.error().isPresent()) {
                 err().println("reconcile: stopped early: " + result.error().get() + "; run again for the rest");
@@ -115,7 +115,7 @@ public final class ReconcileCommand extends OpsCommand {
         DeadLetterQueue dlq =
                 new DeadLetterQueue(clients.sqs(), options.deadLetterQueueUrl().get(), Clock.systemUTC());
         // A dry run changes nothing: it peeks with visibility 0, which may see only part of the DLQ.
-        DeadLetterQueue.Subs subs = dlq.subs(!options.dryRun(), err());
+        DeadLetterQueue.Subs subs = dlq.subs(!options.dryRun(), progress());
         subs.coverage().notes(dlq.hold()).forEach(note -> err().println("reconcile: dead-letter queue: " + note
                 + (options.dryRun()
                         ? " (a dry run does not hide DLQ messages, so users on the unseen part count as"

@@ -3,7 +3,7 @@ package dev.provisioning.ops.reconcile;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedProducer;
 import dev.provisioning.common.UserConfirmedWriter;
-import java.io.PrintStream;
+import dev.provisioning.ops.cli.Progress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +140,7 @@ public final class Reconciler {
             Set<String> deadLetteredSubs,
             boolean dryRun,
             double perSecond,
-            PrintStream progress) {
+            Progress progress) {
         Run run = new Run(
                 poolId,
                 tableName,
@@ -153,6 +153,8 @@ public final class Reconciler {
             run.all();
         } catch (SdkException | IllegalStateException e) {
             run.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            progress.done();
         }
         return new Result(
                 run.confirmed,
@@ -171,7 +173,7 @@ public final class Reconciler {
         private final Set<String> deadLetteredSubs;
         private final boolean dryRun;
         private final Pacer pacer;
-        private final PrintStream progress;
+        private final Progress progress;
         private int listed;
         private int confirmed;
         private int withAccount;
@@ -188,7 +190,7 @@ public final class Reconciler {
                 Set<String> deadLetteredSubs,
                 boolean dryRun,
                 Pacer pacer,
-                PrintStream progress) {
+                Progress progress) {
             this.poolId = poolId;
             this.tableName = tableName;
             this.queueUrl = queueUrl;
@@ -223,7 +225,7 @@ public final class Reconciler {
                         throw e;
                     }
                     // An emulator without status filters: list everyone once, keep the owed statuses below.
-                    progress.println("reconcile: ListUsers rejected the filter " + filter + " (" + e.getMessage()
+                    progress.note("reconcile: ListUsers rejected the filter " + filter + " (" + e.getMessage()
                             + "); listing every user and keeping the statuses " + OWED_STATUSES);
                     filter = null;
                     continue;
@@ -237,18 +239,21 @@ public final class Reconciler {
                                 unfiltered ? OWED_STATUSES.contains(user.userStatus()) : user.userStatus() == status)
                         .filter(user -> attribute(user, "sub") != null)
                         .toList());
-                progress.printf(
-                        Locale.ROOT,
-                        "  %s page %d: listed %d, owed %d: with account %d, dead-lettered %d, %s %d, failed %d%n",
-                        filter == null ? "unfiltered" : status,
-                        page,
+                progress.update(
                         listed,
-                        confirmed,
-                        withAccount,
-                        deadLettered,
-                        dryRun ? "would enqueue" : "enqueued",
-                        enqueued,
-                        failed);
+                        -1,
+                        String.format(
+                                Locale.ROOT,
+                                "  %s page %d: listed %d, owed %d: with account %d, dead-lettered %d, %s %d, failed %d",
+                                filter == null ? "unfiltered" : status,
+                                page,
+                                listed,
+                                confirmed,
+                                withAccount,
+                                deadLettered,
+                                dryRun ? "would enqueue" : "enqueued",
+                                enqueued,
+                                failed));
                 token = response.paginationToken();
                 if (token == null || token.isEmpty() || error != null) {
                     return filter != null;
@@ -294,9 +299,12 @@ public final class Reconciler {
             } catch (SdkException e) {
                 failed++;
                 failedInARow++;
-                progress.printf(
-                        "reconcile: sub %s: send failed: %s: %s%n",
-                        sub, e.getClass().getSimpleName(), e.getMessage());
+                progress.note(String.format(
+                        Locale.ROOT,
+                        "reconcile: sub %s: send failed: %s: %s",
+                        sub,
+                        e.getClass().getSimpleName(),
+                        e.getMessage()));
                 if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
                     error = failedInARow + " sends in a row failed, stopped; last: "
                             + e.getClass().getSimpleName() + ": " + e.getMessage();

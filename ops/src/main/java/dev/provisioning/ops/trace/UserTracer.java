@@ -3,9 +3,8 @@ package dev.provisioning.ops.trace;
 import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.EmailAddresses;
+import dev.provisioning.ops.cli.Progress;
 import dev.provisioning.ops.dlq.DeadLetterQueue;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +54,6 @@ final class UserTracer {
     static final int MAX_DLQ_MESSAGES = 1000;
     // Long enough to read MAX_DLQ_MESSAGES (a scan stops at half of it), short enough not to matter.
     private static final Duration DLQ_HOLD = Duration.ofSeconds(60);
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamoDb;
@@ -279,7 +277,7 @@ final class UserTracer {
     /** A bounded read of the DLQ (see {@link DeadLetterQueue}): messages about this user, and notes on gaps. */
     private List<Trace.DeadLetter> peekDeadLetters(String queueUrl, String sub, List<String> notes) {
         DeadLetterQueue dlq = new DeadLetterQueue(sqs, queueUrl, Clock.systemUTC(), DLQ_HOLD);
-        DeadLetterQueue.Read read = dlq.read(true, MAX_DLQ_MESSAGES, QUIET);
+        DeadLetterQueue.Read read = dlq.read(true, MAX_DLQ_MESSAGES, Progress.NONE);
         read.coverage().notes(dlq.hold()).forEach(note -> notes.add("dead-letter queue: " + note));
         return read.messages().stream()
                 .filter(m -> m.body() != null && m.body().contains(sub))

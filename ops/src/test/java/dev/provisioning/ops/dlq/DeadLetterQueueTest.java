@@ -6,6 +6,7 @@ import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
 import dev.provisioning.ops.MotoTestServer;
 import dev.provisioning.ops.OpsCli;
+import dev.provisioning.ops.cli.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ class DeadLetterQueueTest {
     private static SqsClient sqs;
 
     private final ByteArrayOutputStream progressBytes = new ByteArrayOutputStream();
-    private final PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
+    private final Progress progress = Progress.lines(new PrintStream(progressBytes, true, StandardCharsets.UTF_8));
     private String dlqUrl;
     private String queueUrl;
 

@@ -8,6 +8,7 @@ import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.Settings;
 import dev.provisioning.ops.MotoTestServer;
 import dev.provisioning.ops.OpsCli;
+import dev.provisioning.ops.cli.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ class ReconcilerTest {
     private static final Set<String> notConfirmedSubs = new HashSet<>();
 
     private final ByteArrayOutputStream progressBytes = new ByteArrayOutputStream();
-    private final PrintStream progress = new PrintStream(progressBytes, true, StandardCharsets.UTF_8);
+    private final Progress progress = Progress.lines(new PrintStream(progressBytes, true, StandardCharsets.UTF_8));
 
     @BeforeAll
     static void createPool() throws Exception {
