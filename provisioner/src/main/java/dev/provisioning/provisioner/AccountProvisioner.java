@@ -20,18 +20,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * <p>The one window for a second email: SES accepted the send but the outcome never reached us (the
  * worker died, the call timed out, or SES answered a 5xx after it had the message) before {@link AccountStore#markEmailSent}
  * committed. The claim then stays until its lease expires and a later attempt sends again; {@link
- * Result#emailResentAfterExpiredClaim()} counts those. SES has no idempotency token, so this
+ * ProvisioningResult#emailResentAfterExpiredClaim()} counts those. SES has no idempotency token, so this
  * window can be made small (one SES round trip, plus the bounded retries that record it) but not
  * closed; {@code emailTakeovers} on the item counts each time it was used.
  */
 final class AccountProvisioner {
-
-    /** What one call did. */
-    record Result(
-            boolean accountCreated,
-            boolean emailSent,
-            boolean emailResentAfterExpiredClaim,
-            boolean userServiceSynced) {}
 
     /**
      * Pauses between the calls that record a send SES accepted; see {@link #recordSent}. Their sum
@@ -65,7 +58,7 @@ final class AccountProvisioner {
         this.emailClaimLease = emailClaimLease;
     }
 
-    Result provision(UserConfirmed message) {
+    ProvisioningResult provision(UserConfirmed message) {
         boolean welcome = message.hasEmail() && (message.emailVerified() || unverified == UnverifiedEmail.SEND);
         AccountStore.Account account = accounts.createIfAbsent(message, clock.instant(), welcome);
         metrics.recordAccount(account.created());
@@ -104,7 +97,7 @@ final class AccountProvisioner {
             accounts.markUserServiceSynced(account.accountId(), clock.instant());
             synced = true;
         }
-        return new Result(account.created(), sent, resent, synced);
+        return new ProvisioningResult(account.created(), sent, resent, synced);
     }
 
     /**

@@ -97,7 +97,7 @@ final class BatchProcessor {
         for (int i = 0; i < records.size(); i++) {
             SQSMessage record = records.get(i);
             if (i > 0
-                    && receiveCount(record) < maxReceiveCount
+                    && ReceiveCount.of(record) < maxReceiveCount
                     && remainingMillis.getAsLong() < recordReserve.toMillis()) {
                 deferred.add(record);
                 failures.add(itemFailure(record));
@@ -155,7 +155,7 @@ final class BatchProcessor {
     /** Returns whether the record is finished (provisioned or dead-lettered) and may be deleted. */
     private boolean processOne(SQSMessage record) {
         UserConfirmed message = null;
-        AccountProvisioner.Result result;
+        ProvisioningResult result;
         try {
             message = codec.decode(record.getBody());
             LogContext.user(message.userPoolId(), message.sub());
@@ -175,7 +175,7 @@ final class BatchProcessor {
         return true;
     }
 
-    private void reportProvisioned(SQSMessage record, UserConfirmed message, AccountProvisioner.Result result) {
+    private void reportProvisioned(SQSMessage record, UserConfirmed message, ProvisioningResult result) {
         metrics.recordProvisioned(result, message.confirmedAt());
         boolean didSomething = result.accountCreated() || result.emailSent() || result.userServiceSynced();
         // One INFO line per provisioned user; a redelivery that finds everything done is DEBUG.
@@ -217,7 +217,7 @@ final class BatchProcessor {
                     record.getMessageId(),
                     failure.reason(),
                     e.getClass().getSimpleName()));
-            quietly(() -> metrics.recordRetry(receiveCount(record)));
+            quietly(() -> metrics.recordRetry(ReceiveCount.of(record)));
             return false;
         }
         quietly(() -> metrics.recordDeadLettered());
@@ -232,7 +232,7 @@ final class BatchProcessor {
 
     private boolean retryLater(
             SQSMessage record, UserConfirmed message, String accountId, FailureClassifier.Failure failure) {
-        int receiveCount = receiveCount(record);
+        int receiveCount = ReceiveCount.of(record);
         if (receiveCount >= maxReceiveCount
                 && FailureClassifier.isConfiguration(failure)
                 && message != null
@@ -318,15 +318,5 @@ final class BatchProcessor {
     static int visibilitySeconds(Duration delay) {
         long millis = Math.max(0, delay.toMillis());
         return (int) Math.min(RetryBackoff.MAX_DELAY.toSeconds(), (millis + 999) / 1000);
-    }
-
-    static int receiveCount(SQSMessage record) {
-        String count =
-                record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
-        try {
-            return count == null ? 1 : Integer.parseInt(count);
-        } catch (NumberFormatException e) {
-            return 1;
-        }
     }
 }

@@ -46,9 +46,7 @@ final class DeadLetterPublisher {
                 DeadLetterAttributes.FIRST_FAILED_AT,
                 text("String", firstFailedAt(message, now).toString()));
         attributes.put(DeadLetterAttributes.SOURCE_MESSAGE_ID, text("String", message.getMessageId()));
-        attributes.put(
-                DeadLetterAttributes.RECEIVE_COUNT,
-                text("Number", String.valueOf(BatchProcessor.receiveCount(message))));
+        attributes.put(DeadLetterAttributes.RECEIVE_COUNT, text("Number", String.valueOf(ReceiveCount.of(message))));
         String body = message.getBody() == null || message.getBody().isEmpty() ? " " : message.getBody();
         sqs.sendMessage(SendMessageRequest.builder()
                 .queueUrl(deadLetterQueueUrl)
@@ -65,7 +63,7 @@ final class DeadLetterPublisher {
         String first = message.getAttributes() == null
                 ? null
                 : message.getAttributes().get("ApproximateFirstReceiveTimestamp");
-        if (first == null || BatchProcessor.receiveCount(message) <= 1) {
+        if (first == null || ReceiveCount.of(message) <= 1) {
             return now;
         }
         try {

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
  * <p>Lambda freezes a sandbox between invocations, so Micrometer's usual scheduled publisher would
  * send late, stale or never. Instead each invocation gets its own {@link CloudWatchMeterRegistry}
  * that is never started (no threads) and whose clock's wall time is frozen at the invocation's
- * first measurement, so no step boundary can pass while it records; {@link #publish()} closes it,
+ * first measurement, so no step boundary can pass while it records; {@link #publish(Duration)} closes it,
  * and Micrometer's {@code close()} rolls the step meters over and publishes exactly this invocation's
  * values (PutMetricData through the async client) before returning. Only meters this invocation
  * touched exist, so nothing stale or empty is sent. The publish is bounded by the client's call
@@ -50,8 +50,8 @@ class ProvisioningMetrics {
     private InvocationRegistry current;
 
     /**
-     * @param cloudWatch the async client, whose call timeout bounds {@link #publish()}; null disables metrics
-     * @param publishTimeout how long {@link #publish()} waits for one PutMetricData at most
+     * @param cloudWatch the async client, whose call timeout bounds {@link #publish(Duration)}; null disables metrics
+     * @param publishTimeout how long {@link #publish(Duration)} waits for one PutMetricData at most
      */
     ProvisioningMetrics(
             MetricsSettings settings,
@@ -83,7 +83,7 @@ class ProvisioningMetrics {
     }
 
     /** Records what provisioning one record did, and its confirmation-to-provisioned latency. */
-    void recordProvisioned(AccountProvisioner.Result result, Instant confirmedAt) {
+    void recordProvisioned(ProvisioningResult result, Instant confirmedAt) {
         measure(registry -> {
             if (result.emailSent()) {
                 registry.counter(MetricNames.EMAIL_SENT, common).increment();
@@ -172,16 +172,10 @@ class ProvisioningMetrics {
 
     /**
      * Sends this invocation's values to CloudWatch and forgets them; call it before the invocation
-     * returns (in a {@code finally}). Never throws.
-     */
-    void publish() {
-        publish(publishTimeout);
-    }
-
-    /**
-     * Like {@link #publish()}, waiting at most {@code budget} (the invocation's remaining time less a
-     * margin), so that a slow CloudWatch can never time the invocation out and cost it its batch
-     * response. With no time left the values are dropped, and that is logged.
+     * returns (in a {@code finally}). Never throws. Waits at most {@code budget} (the invocation's
+     * remaining time less a margin) and at most the publish timeout, so that a slow CloudWatch can
+     * never time the invocation out and cost it its batch response. With no time left the values are
+     * dropped, and that is logged.
      */
     void publish(Duration budget) {
         InvocationRegistry registry = current;

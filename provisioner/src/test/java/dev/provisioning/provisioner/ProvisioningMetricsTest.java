@@ -39,10 +39,10 @@ class ProvisioningMetricsTest {
         metrics.recordBatch(2);
         metrics.recordAccount(true);
         metrics.recordAccount(true);
-        metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW.minusSeconds(2));
-        metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW.minusSeconds(4));
+        metrics.recordProvisioned(new ProvisioningResult(true, true, false, false), NOW.minusSeconds(2));
+        metrics.recordProvisioned(new ProvisioningResult(true, true, false, false), NOW.minusSeconds(4));
 
-        metrics.publish();
+        metrics.publish(Duration.ofSeconds(5));
 
         assertThat(cloudWatch.requests).hasSize(1);
         assertThat(cloudWatch.requests.get(0).namespace()).isEqualTo("TestNamespace");
@@ -70,15 +70,15 @@ class ProvisioningMetricsTest {
     @Test
     void publish_whenCalledForTheNextInvocation_sendsOnlyThatInvocationsValues() {
         metrics.recordAccount(true);
-        metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW);
+        metrics.recordProvisioned(new ProvisioningResult(true, true, false, false), NOW);
         metrics.recordAccount(true);
-        metrics.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW);
-        metrics.publish();
+        metrics.recordProvisioned(new ProvisioningResult(true, true, false, false), NOW);
+        metrics.publish(Duration.ofSeconds(5));
         cloudWatch.requests.clear();
 
         metrics.recordAccount(false);
-        metrics.recordProvisioned(new AccountProvisioner.Result(false, false, false, false), NOW);
-        metrics.publish();
+        metrics.recordProvisioned(new ProvisioningResult(false, false, false, false), NOW);
+        metrics.publish(Duration.ofSeconds(5));
 
         Map<String, MetricDatum> data = byName(cloudWatch.data());
         assertThat(data.get(MetricNames.Published.ACCOUNT_EXISTING).value()).isEqualTo(1.0);
@@ -87,7 +87,7 @@ class ProvisioningMetricsTest {
 
     @Test
     void publish_whenNothingWasRecorded_sendsNothing() {
-        metrics.publish();
+        metrics.publish(Duration.ofSeconds(5));
 
         assertThat(cloudWatch.requests).isEmpty();
     }
@@ -99,7 +99,7 @@ class ProvisioningMetricsTest {
         metrics.recordFailure(new FailureClassifier.Failure(true, "NOT_JSON", "bad", Duration.ZERO));
         metrics.recordDeadLettered();
 
-        metrics.publish();
+        metrics.publish(Duration.ofSeconds(5));
 
         List<MetricDatum> data = cloudWatch.data();
         assertThat(data)
@@ -140,7 +140,7 @@ class ProvisioningMetricsTest {
         ProvisioningMetrics failingMetrics = metrics(failing);
         failingMetrics.recordBatch(1);
 
-        assertThatCode(failingMetrics::publish).doesNotThrowAnyException();
+        assertThatCode(() -> failingMetrics.publish(Duration.ofSeconds(5))).doesNotThrowAnyException();
         assertThat(failing.requests).hasSize(1);
     }
 
@@ -152,7 +152,7 @@ class ProvisioningMetricsTest {
         ProvisioningMetrics throwingMetrics = metrics(throwing);
         throwingMetrics.recordBatch(1);
 
-        assertThatCode(throwingMetrics::publish).doesNotThrowAnyException();
+        assertThatCode(() -> throwingMetrics.publish(Duration.ofSeconds(5))).doesNotThrowAnyException();
     }
 
     @Test
@@ -163,7 +163,7 @@ class ProvisioningMetricsTest {
                 new ProvisioningMetrics(SETTINGS, silent, Duration.ofMillis(50), Clock.fixed(NOW, ZoneOffset.UTC));
         silentMetrics.recordBatch(1);
 
-        assertThatCode(silentMetrics::publish).doesNotThrowAnyException();
+        assertThatCode(() -> silentMetrics.publish(Duration.ofSeconds(5))).doesNotThrowAnyException();
         assertThat(silent.requests).hasSize(1);
     }
 
@@ -194,7 +194,7 @@ class ProvisioningMetricsTest {
         metrics.recordUserServiceSync(false);
         metrics.recordDeferred();
 
-        metrics.publish();
+        metrics.publish(Duration.ofSeconds(5));
 
         assertThat(cloudWatch.data())
                 .extracting(d -> d.metricName() + "/"
@@ -213,9 +213,9 @@ class ProvisioningMetricsTest {
         ProvisioningMetrics disabled = ProvisioningMetrics.disabled();
 
         disabled.recordBatch(3);
-        disabled.recordProvisioned(new AccountProvisioner.Result(true, true, false, false), NOW);
+        disabled.recordProvisioned(new ProvisioningResult(true, true, false, false), NOW);
 
-        assertThatCode(disabled::publish).doesNotThrowAnyException();
+        assertThatCode(() -> disabled.publish(Duration.ofSeconds(5))).doesNotThrowAnyException();
         assertThat(disabled.registry()).isNull();
     }
 

@@ -130,7 +130,7 @@ class SesOutcomeUnknownTest {
                 verified.clientMetadata());
         int before = calls.get();
 
-        AccountProvisioner.Result result = new AccountProvisioner(
+        ProvisioningResult result = new AccountProvisioner(
                         store,
                         new WelcomeEmailSender(ses(), "no-reply@example.com"),
                         Optional.empty(),

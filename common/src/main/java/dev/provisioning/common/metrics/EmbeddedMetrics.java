@@ -38,8 +38,7 @@ public final class EmbeddedMetrics {
     /** CloudWatch units used here (a subset of CloudWatch's {@code StandardUnit}). */
     public enum Unit {
         COUNT("Count"),
-        MILLISECONDS("Milliseconds"),
-        NONE("None");
+        MILLISECONDS("Milliseconds");
 
         private final String cloudWatchName;
 
@@ -64,11 +63,6 @@ public final class EmbeddedMetrics {
             if (!Double.isFinite(value)) {
                 throw new IllegalArgumentException("Metric " + name + " needs a finite value, got " + value);
             }
-        }
-
-        /** A count of one, the common case. */
-        public static Metric one(String name) {
-            return new Metric(name, Unit.COUNT, 1);
         }
     }
 

@@ -70,7 +70,7 @@ class EmbeddedMetricsTest {
 
     @Test
     void emit_whenOneCount_writesOneLineThatFollowsTheSpecification() throws Exception {
-        emf.emit(EmbeddedMetrics.Metric.one(MetricNames.TRIGGER_ENQUEUED));
+        emf.emit(new EmbeddedMetrics.Metric(MetricNames.TRIGGER_ENQUEUED, EmbeddedMetrics.Unit.COUNT, 1));
 
         List<String> lines = lines();
         assertThat(lines).hasSize(1);
@@ -92,7 +92,7 @@ class EmbeddedMetricsTest {
         emf.emit(
                 Map.of(MetricNames.DIMENSION_OUTCOME, "failed"),
                 List.of(
-                        EmbeddedMetrics.Metric.one(MetricNames.TRIGGER_ENQUEUE_FAILED),
+                        new EmbeddedMetrics.Metric(MetricNames.TRIGGER_ENQUEUE_FAILED, EmbeddedMetrics.Unit.COUNT, 1),
                         new EmbeddedMetrics.Metric("trigger.enqueue.duration", EmbeddedMetrics.Unit.MILLISECONDS, 42)));
 
         JsonNode root = JSON.readTree(lines().get(0));
@@ -110,7 +110,7 @@ class EmbeddedMetricsTest {
     @Test
     void emit_whenHundredMetrics_staysWithinTheLimit() throws Exception {
         List<EmbeddedMetrics.Metric> metrics = IntStream.range(0, EmbeddedMetrics.MAX_METRICS)
-                .mapToObj(i -> EmbeddedMetrics.Metric.one("m" + i))
+                .mapToObj(i -> new EmbeddedMetrics.Metric("m" + i, EmbeddedMetrics.Unit.COUNT, 1))
                 .toList();
 
         emf.emit(Map.of(), metrics);
@@ -121,7 +121,7 @@ class EmbeddedMetricsTest {
     @Test
     void emit_whenMoreThanHundredMetrics_throwsAndWritesNothing() {
         List<EmbeddedMetrics.Metric> metrics = IntStream.range(0, EmbeddedMetrics.MAX_METRICS + 1)
-                .mapToObj(i -> EmbeddedMetrics.Metric.one("m" + i))
+                .mapToObj(i -> new EmbeddedMetrics.Metric("m" + i, EmbeddedMetrics.Unit.COUNT, 1))
                 .toList();
 
         assertThatThrownBy(() -> emf.emit(Map.of(), metrics)).isInstanceOf(IllegalArgumentException.class);
@@ -133,14 +133,16 @@ class EmbeddedMetricsTest {
         Map<String, String> dimensions = new LinkedHashMap<>();
         IntStream.range(0, EmbeddedMetrics.MAX_DIMENSIONS).forEach(i -> dimensions.put("d" + i, "v"));
 
-        assertThatThrownBy(() -> emf.emit(dimensions, List.of(EmbeddedMetrics.Metric.one("m"))))
+        assertThatThrownBy(() ->
+                        emf.emit(dimensions, List.of(new EmbeddedMetrics.Metric("m", EmbeddedMetrics.Unit.COUNT, 1))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("30");
     }
 
     @Test
     void emit_whenMetricNameCollidesWithDimension_throws() {
-        assertThatThrownBy(() -> emf.emit(EmbeddedMetrics.Metric.one(MetricNames.DIMENSION_FUNCTION)))
+        assertThatThrownBy(() -> emf.emit(
+                        new EmbeddedMetrics.Metric(MetricNames.DIMENSION_FUNCTION, EmbeddedMetrics.Unit.COUNT, 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -154,7 +156,7 @@ class EmbeddedMetricsTest {
         String line = emf.line(
                 Map.of(),
                 List.of(
-                        EmbeddedMetrics.Metric.one(MetricNames.TRIGGER_ENQUEUED),
+                        new EmbeddedMetrics.Metric(MetricNames.TRIGGER_ENQUEUED, EmbeddedMetrics.Unit.COUNT, 1),
                         new EmbeddedMetrics.Metric(
                                 MetricNames.TRIGGER_DURATION, EmbeddedMetrics.Unit.MILLISECONDS, 3.5)),
                 properties);
@@ -176,7 +178,7 @@ class EmbeddedMetricsTest {
 
     @Test
     void line_whenPropertyCollidesWithMetricOrDimension_throws() {
-        List<EmbeddedMetrics.Metric> metrics = List.of(EmbeddedMetrics.Metric.one("m"));
+        List<EmbeddedMetrics.Metric> metrics = List.of(new EmbeddedMetrics.Metric("m", EmbeddedMetrics.Unit.COUNT, 1));
 
         assertThatThrownBy(() -> emf.line(Map.of(), metrics, Map.of("m", "x")))
                 .isInstanceOf(IllegalArgumentException.class);
