@@ -1,6 +1,7 @@
 package dev.provisioning.local;
 
 import dev.provisioning.common.AccountItem;
+import dev.provisioning.common.Deployment;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.aws.LocalAws;
@@ -234,6 +235,7 @@ public final class LocalPipeline implements AutoCloseable {
         provisionerEnv.put(
                 FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS,
                 Long.toString(options.provisionerTimeout().toSeconds()));
+        provisionerEnv.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(Deployment.BATCH_CONCURRENCY));
         provisionerEnv.putAll(options.provisionerEnvironment());
         lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
                 .classpath(paths.provisionerJar())
