@@ -352,9 +352,25 @@ public final class TriggerBench {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(options.markdown(), markdown(result, triggerCold, floorCold, triggerCds, floorCds));
+            Files.writeString(
+                    options.markdown(),
+                    markdown(result, triggerCold, floorCold, triggerCds, floorCds) + otherSections(options.markdown()));
         }
         return result;
+    }
+
+    /** The sections of the file that other benchmarks wrote (every {@code ## } heading but this one's), kept. */
+    static String otherSections(Path markdown) throws IOException {
+        if (!Files.isRegularFile(markdown)) {
+            return "";
+        }
+        String text = Files.readString(markdown);
+        for (int at = text.indexOf("\n## "); at >= 0; at = text.indexOf("\n## ", at + 1)) {
+            if (!text.startsWith("\n## Trigger", at)) {
+                return "\n" + text.substring(at);
+            }
+        }
+        return "";
     }
 
     /** The probe classes, as a jar in the work directory. */
