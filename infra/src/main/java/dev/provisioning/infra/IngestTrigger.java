@@ -60,6 +60,11 @@ final class IngestTrigger extends Construct {
                         FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE))
                 .build();
         LambdaParts.ignoreRedundantRoleDependency(function);
+        NagRules.notApplicable(
+                function,
+                "Serverless-LambdaDLQ",
+                "Cognito invokes the trigger synchronously; a DeadLetterConfig receives failed asynchronous invokes only");
+        NagRules.noTracing(function);
         alias = Alias.Builder.create(this, "Live")
                 .aliasName(Deployment.LIVE_ALIAS)
                 .version(function.getCurrentVersion())

@@ -59,6 +59,11 @@ final class Provisioner extends Construct {
                 .environment(environment(settings, resources))
                 .build();
         LambdaParts.ignoreRedundantRoleDependency(function);
+        NagRules.notApplicable(
+                function,
+                "Serverless-LambdaDLQ",
+                "The queue's event source mapping invokes synchronously; failed records reach the queue's own DLQ");
+        NagRules.noTracing(function);
         alias = Alias.Builder.create(this, "Live")
                 .aliasName(Deployment.LIVE_ALIAS)
                 .version(function.getCurrentVersion())
@@ -74,6 +79,11 @@ final class Provisioner extends Construct {
                 .build();
         // CloudFormation validates the role's SQS permissions when it creates the mapping.
         mapping.getNode().addDependency(role);
+        NagRules.notApplicable(
+                mapping,
+                "Serverless-LambdaEventSourceMappingDestination",
+                "Lambda has on-failure destinations for stream and Kafka sources only; for SQS the queue's redrive"
+                        + " policy (to the DLQ) is the failure destination");
     }
 
     private void grant(StackSettings settings, Resources resources) {
@@ -101,6 +111,12 @@ final class Provisioner extends Construct {
                 List.of("*"),
                 "cloudwatch:namespace",
                 MetricNames.DEFAULT_NAMESPACE));
+        NagRules.notApplicable(
+                role.getNode().findChild("DefaultPolicy"),
+                "AwsSolutions-IAM5",
+                "Resource::*",
+                "cloudwatch:PutMetricData has no resource-level permission; the cloudwatch:namespace condition scopes"
+                        + " it to the pipeline's namespace");
         resources.logGroup().grantWrite(role);
         // The API key is readable by this role only; the function reads it once at init.
         resources.userServiceKey().ifPresent(key -> key.grantRead(role));

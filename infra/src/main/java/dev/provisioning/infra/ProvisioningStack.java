@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cognito.AccountRecovery;
 import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
 import software.amazon.awscdk.services.cognito.IUserPool;
+import software.amazon.awscdk.services.cognito.PasswordPolicy;
 import software.amazon.awscdk.services.cognito.SignInAliases;
 import software.amazon.awscdk.services.cognito.UserPool;
 import software.amazon.awscdk.services.cognito.UserPoolOperation;
@@ -80,6 +81,10 @@ public final class ProvisioningStack extends Stack {
                 .enforceSsl(true)
                 .retentionPeriod(Duration.seconds(Deployment.DLQ_RETENTION.toSeconds()))
                 .build();
+        NagRules.notApplicable(
+                deadLetterQueue,
+                "Serverless-SQSRedrivePolicy",
+                "It is the signup queue's dead-letter queue: its messages go back through `dlq redrive`, not onward");
         queue = Queue.Builder.create(this, "SignupQueue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -105,8 +110,26 @@ public final class ProvisioningStack extends Stack {
                     .signInAliases(SignInAliases.builder().email(true).build())
                     .autoVerify(AutoVerifiedAttrs.builder().email(true).build())
                     .accountRecovery(AccountRecovery.EMAIL_ONLY)
+                    // Cognito's own default policy, stated so that it is visible and checked (cdk-nag COG1).
+                    .passwordPolicy(PasswordPolicy.builder()
+                            .minLength(8)
+                            .requireLowercase(true)
+                            .requireUppercase(true)
+                            .requireDigits(true)
+                            .requireSymbols(true)
+                            .build())
                     .removalPolicy(RemovalPolicy.RETAIN)
                     .build();
+            NagRules.notApplicable(
+                    created,
+                    "AwsSolutions-COG2",
+                    "MFA is the sign-in policy of the application that owns the pool, not the pipeline's:"
+                            + " import a pool (userPoolId) configured as it needs");
+            NagRules.notApplicable(
+                    created,
+                    "AwsSolutions-COG3",
+                    "Threat protection needs Cognito's Plus feature plan, billed per active user: the application"
+                            + " owner's choice, made on an imported pool (userPoolId)");
             created.addTrigger(UserPoolOperation.POST_CONFIRMATION, trigger.alias());
             userPool = created;
             cognitoInvokePermission = requireSourceAccountOnGeneratedPermission();
@@ -176,9 +199,15 @@ public final class ProvisioningStack extends Stack {
             return Optional.of(
                     Secret.fromSecretCompleteArn(this, "UserServiceApiKey", settings.userServiceKeySecretArn()));
         }
-        return Optional.of(Secret.Builder.create(this, "UserServiceApiKey")
+        Secret key = Secret.Builder.create(this, "UserServiceApiKey")
                 .description("API key the provisioner sends to the user service (X-Api-Key): set its value")
-                .build());
+                .build();
+        NagRules.notApplicable(
+                key,
+                "AwsSolutions-SMG4",
+                "The user service issues this key: it is rotated there and its new value set here (put-secret-value);"
+                        + " no rotation function can mint it");
+        return Optional.of(key);
     }
 
     private CfnPermission permitImportedPool(String userPoolId) {

@@ -30,21 +30,12 @@ class CfnLintTest {
     void template_whenLintedByCfnLint_hasNoFinding(String variant) throws Exception {
         String cfnLint = onPath("cfn-lint");
         Assumptions.assumeTrue(cfnLint != null, "cfn-lint is not on the PATH: skipping the template lint");
-        StackSettings defaults = StackFixture.defaultSettings(dir);
         Map<String, String> extra = variant.startsWith("imported")
                 ? Map.of(
                         StackSettings.USER_POOL_ID, "eu-central-1_AbCdEfGhI",
                         StackSettings.USER_SERVICE_URL, "https://users.example.com/api/v1/users")
                 : Map.of();
-        StackSettings settings = StackSettings.fromContext(
-                key -> switch (key) {
-                    case StackSettings.SENDER_ADDRESS -> StackFixture.SENDER;
-                    case StackSettings.TRIGGER_JAR -> defaults.triggerJar().toString();
-                    case StackSettings.PROVISIONER_JAR ->
-                        defaults.provisionerJar().toString();
-                    default -> extra.get(key);
-                },
-                dir);
+        StackSettings settings = StackFixture.settings(dir, extra);
         Path template = dir.resolve("template.json");
         Files.writeString(
                 template,

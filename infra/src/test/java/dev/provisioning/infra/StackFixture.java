@@ -34,12 +34,29 @@ record StackFixture(ProvisioningStack stack, Template template, Map<String, Obje
                 dir);
     }
 
+    /** The default settings (stand-in jars under {@code dir}) with {@code extra} context values added. */
+    static StackSettings settings(Path dir, Map<String, String> extra) {
+        StackSettings defaults = defaultSettings(dir);
+        return StackSettings.fromContext(
+                key -> switch (key) {
+                    case StackSettings.SENDER_ADDRESS -> SENDER;
+                    case StackSettings.TRIGGER_JAR -> defaults.triggerJar().toString();
+                    case StackSettings.PROVISIONER_JAR ->
+                        defaults.provisionerJar().toString();
+                    default -> extra.get(key);
+                },
+                dir);
+    }
+
     static StackFixture synth(StackSettings settings) {
-        App app = new App();
-        ProvisioningStack stack =
-                new ProvisioningStack(app, "Test", StackProps.builder().build(), settings);
+        ProvisioningStack stack = stack(new App(), settings);
         Template template = Template.fromStack(stack);
         return new StackFixture(stack, template, template.toJSON());
+    }
+
+    /** The stack in {@code app}, not yet synthesized (so aspects can still be added to the app). */
+    static ProvisioningStack stack(App app, StackSettings settings) {
+        return new ProvisioningStack(app, "Test", StackProps.builder().build(), settings);
     }
 
     /** Writes a small valid jar (zip) with one entry. */
