@@ -89,6 +89,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final AtomicLong lostAnswers = new AtomicLong();
     private final Map<String, AtomicLong> lostAnswersByOperation = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, AtomicLong> crashesByOperation = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Duration latency = Duration.ZERO;
 
     private FaultInjectingProxy(String name, URI upstream, Plan plan) throws IOException {
         this.name = name;
@@ -116,6 +117,18 @@ public final class FaultInjectingProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the " + name + " proxy", e);
         }
+    }
+
+    /**
+     * Holds every call this long before anything else happens to it (a fault or the forward), standing in for the
+     * network and a slower service; may change while calls are under way. Zero by default.
+     */
+    public FaultInjectingProxy latency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, got " + latency);
+        }
+        this.latency = latency;
+        return this;
     }
 
     public URI endpoint() {
@@ -166,6 +179,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            Duration delay = latency;
+            if (!delay.isZero()) {
+                Thread.sleep(delay);
+            }
             ThreadLocalRandom random = ThreadLocalRandom.current();
             if (random.nextDouble() < plan.faultRate()) {
                 Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
