@@ -7,6 +7,7 @@ import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.RecordBudget;
 import dev.provisioning.common.Settings;
+import dev.provisioning.email.Brand;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,6 +35,12 @@ import java.util.Optional;
  *     USER_SERVICE_API_KEY_SECRET_ARN})
  * @param unverifiedEmail whether an unverified address gets the welcome email ({@code WELCOME_EMAIL_UNVERIFIED},
  *     {@code skip} by default, or {@code send})
+ * @param brand the product name and links the welcome email shows ({@code WELCOME_EMAIL_PRODUCT_NAME}, {@code
+ *     WELCOME_EMAIL_SIGN_IN_URL}, {@code WELCOME_EMAIL_SUPPORT_URL}; each optional, the links https)
+ * @param defaultLocale the welcome email's locale for users whose own has no templates ({@code
+ *     WELCOME_EMAIL_DEFAULT_LOCALE}, {@code en} by default)
+ * @param configurationSet the SES configuration set every send names ({@code SES_CONFIGURATION_SET}), so bounces
+ *     and complaints reach its event destination; empty for emulators without one
  * @param aws region and endpoints of the AWS clients
  */
 public record ProvisionerConfig(
@@ -50,6 +57,9 @@ public record ProvisionerConfig(
         Optional<String> userServiceApiKey,
         Optional<String> userServiceApiKeySecretArn,
         UnverifiedEmail unverifiedEmail,
+        Brand brand,
+        String defaultLocale,
+        Optional<String> configurationSet,
         AwsSettings aws) {
 
     static ProvisionerConfig from(Settings settings) {
@@ -115,7 +125,25 @@ public record ProvisionerConfig(
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN),
                 settings.enumValue(
                         FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, UnverifiedEmail.class, UnverifiedEmail.SKIP),
+                new Brand(
+                        settings.optional(FunctionEnvironment.WELCOME_EMAIL_PRODUCT_NAME)
+                                .orElse(""),
+                        link(settings, FunctionEnvironment.WELCOME_EMAIL_SIGN_IN_URL),
+                        link(settings, FunctionEnvironment.WELCOME_EMAIL_SUPPORT_URL)),
+                settings.optional(FunctionEnvironment.WELCOME_EMAIL_DEFAULT_LOCALE)
+                        .orElse("en"),
+                settings.optional(FunctionEnvironment.SES_CONFIGURATION_SET),
                 aws);
+    }
+
+    /** A link for the welcome email: https (http on loopback, for local runs), or empty when unset. */
+    private static String link(Settings settings, String name) {
+        Optional<URI> url = settings.optionalUri(name);
+        if (url.isPresent() && !isHttpsOrLoopback(url.get())) {
+            throw new ConfigurationException("Environment variable " + name
+                    + " must be an https URL (http only on loopback, for local runs): it is a link in every email");
+        }
+        return url.map(URI::toString).orElse("");
     }
 
     /** https, or http to this machine, where nothing is on the wire. */
