@@ -167,7 +167,7 @@ final class AccountProvisioner {
     private void send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
         String sesMessageId;
         try {
-            sesMessageId = email.send(message.email(), message.name());
+            sesMessageId = email.send(message.email(), message.name(), message.locale());
         } catch (AwsServiceException e) {
             if (!isRefusal(e)) {
                 // A 5xx: SES failed to answer, possibly after it sent. Keep the claim; retry after the lease, and
