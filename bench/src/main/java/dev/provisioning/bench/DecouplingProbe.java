@@ -6,9 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * open loop: each invocation starts at its scheduled time whether or not the earlier ones returned, as Cognito's
  * users do not wait for each other; its response time is measured from that scheduled time.
  *
- * <p>The downstream (DynamoDB and SES on moto, the user service) is reached through one {@link FaultInjectingProxy}
- * each: healthy, then {@code slowMs} more per call, then failing every call (throttling, a 500, a reset or a call
+ * <p>The downstream (DynamoDB and SES on moto, the user service) is reached through a {@link FaultInjectingProxy}
+ * each, one set per condition: healthy, then {@code slowMs} more per call, then failing every call (throttling, a 500, a reset or a call
  * held past the timeouts, at random). The product's trigger ({@code ours}) only enqueues, so it never calls them;
  * the synchronous baseline ({@code sync}) calls all three inline.
  *
@@ -31,6 +34,9 @@ public final class DecouplingProbe {
 
     /** The three conditions, in the order they run. */
     static final List<String> CONDITIONS = List.of("healthy", "slow", "failing");
+
+    /** Invocations that prime the slow condition's baseline clients before it is measured. */
+    private static final int SLOW_PRIMING = 2;
 
     private DecouplingProbe() {}
 
@@ -52,55 +58,75 @@ public final class DecouplingProbe {
         String table = args[8];
         String sender = args[9];
 
-        FaultInjectingProxy.Plan failingPlan = new FaultInjectingProxy.Plan(1.0, 0, 0, 0, Duration.ofSeconds(20), null);
-        try (FaultInjectingProxy dynamo = FaultInjectingProxy.start("dynamodb", moto, FaultInjectingProxy.Plan.none());
-                FaultInjectingProxy ses = FaultInjectingProxy.start("ses", moto, FaultInjectingProxy.Plan.none());
-                FaultInjectingProxy users =
-                        FaultInjectingProxy.start("user-service", userService, FaultInjectingProxy.Plan.none());
-                FaultInjectingProxy failingDynamo = FaultInjectingProxy.start("dynamodb", moto, failingPlan);
-                FaultInjectingProxy failingSes = FaultInjectingProxy.start("ses", moto, failingPlan);
-                FaultInjectingProxy failingUsers =
-                        FaultInjectingProxy.start("user-service", userService, failingPlan)) {
-            Trigger healthyTrigger;
-            Trigger failingTrigger;
-            if (mode.equals("ours")) {
-                PostConfirmationHandler handler = new PostConfirmationHandler();
-                BenchContext context = new BenchContext();
-                healthyTrigger = event ->
-                        handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
-                failingTrigger = healthyTrigger;
-            } else if (mode.equals("sync")) {
-                SyncBaselineTrigger healthy = new SyncBaselineTrigger(
-                        dynamo.endpoint(), ses.endpoint(), users.endpoint().resolve("/users"), table, sender);
-                SyncBaselineTrigger failing = new SyncBaselineTrigger(
-                        failingDynamo.endpoint(),
-                        failingSes.endpoint(),
-                        failingUsers.endpoint().resolve("/users"),
-                        table,
-                        sender);
-                healthyTrigger = healthy::handle;
-                failingTrigger = failing::handle;
-            } else {
-                throw new IllegalArgumentException("mode is ours or sync, got " + mode);
+        Map<String, FaultInjectingProxy.Plan> plans = Map.of(
+                "healthy", FaultInjectingProxy.Plan.none(),
+                "slow", FaultInjectingProxy.Plan.latency(slow),
+                "failing", new FaultInjectingProxy.Plan(1.0, 0, 0, 0, Duration.ofSeconds(20), null));
+        List<FaultInjectingProxy> proxies = new ArrayList<>();
+        try {
+            Map<String, Trigger> triggers = new LinkedHashMap<>();
+            for (String condition : CONDITIONS) {
+                FaultInjectingProxy.Plan plan = plans.get(condition);
+                FaultInjectingProxy dynamo = FaultInjectingProxy.start("dynamodb", moto, plan);
+                FaultInjectingProxy ses = FaultInjectingProxy.start("ses", moto, plan);
+                FaultInjectingProxy users = FaultInjectingProxy.start("user-service", userService, plan);
+                proxies.addAll(List.of(dynamo, ses, users));
+                triggers.put(condition, trigger(mode, dynamo, ses, users, table, sender));
             }
             int next = 0;
             for (int i = 0; i < warmup; i++) {
-                healthyTrigger.invoke(Probes.event(next++));
+                triggers.get("healthy").invoke(Probes.event(next++));
+            }
+            if (mode.equals("sync")) {
+                // The slow condition's baseline has clients of its own: primed too, so that it is not measured cold.
+                for (int i = 0; i < SLOW_PRIMING; i++) {
+                    triggers.get("slow").invoke(Probes.event(1_000_000 + i));
+                }
             }
             for (String condition : CONDITIONS) {
-                Duration latency = condition.equals("slow") ? slow : Duration.ZERO;
-                dynamo.latency(latency);
-                ses.latency(latency);
-                users.latency(latency);
-                Trigger trigger = condition.equals("failing") ? failingTrigger : healthyTrigger;
-                System.out.println("PHASE condition=" + condition + " " + drive(trigger, next, rate, count, cutoffMs));
+                System.out.println("PHASE condition=" + condition + " "
+                        + drive(triggers.get(condition), next, rate, count, cutoffMs));
                 System.out.flush();
                 next += count;
             }
+        } finally {
+            proxies.forEach(FaultInjectingProxy::close);
         }
         System.out.flush();
         // Invocations of the failing baseline may still hang on a held call; they are over the cutoff already.
         System.exit(0);
+    }
+
+    /**
+     * The trigger of {@code mode} with its downstream behind the given proxies: the product's (which never calls
+     * them; one handler per JVM, as one per sandbox) or the synchronous baseline.
+     */
+    private static Trigger trigger(
+            String mode,
+            FaultInjectingProxy dynamo,
+            FaultInjectingProxy ses,
+            FaultInjectingProxy users,
+            String table,
+            String sender) {
+        return switch (mode) {
+            case "ours" -> {
+                PostConfirmationHandler handler = ProductTrigger.HANDLER;
+                BenchContext context = new BenchContext();
+                yield event ->
+                        handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
+            }
+            case "sync" -> {
+                SyncBaselineTrigger baseline = new SyncBaselineTrigger(
+                        dynamo.endpoint(), ses.endpoint(), users.endpoint().resolve("/users"), table, sender);
+                yield baseline::handle;
+            }
+            default -> throw new IllegalArgumentException("mode is ours or sync, got " + mode);
+        };
+    }
+
+    /** The product's handler, built on first use: it reads its configuration from this JVM's environment. */
+    private static final class ProductTrigger {
+        static final PostConfirmationHandler HANDLER = new PostConfirmationHandler();
     }
 
     /** Drives {@code count} invocations at {@code rate} per second and summarises their response times. */
