@@ -63,49 +63,16 @@ public record ProvisionerConfig(
         AwsSettings aws) {
 
     static ProvisionerConfig from(Settings settings) {
-        String sender = settings.required(
-                FunctionEnvironment.SENDER_ADDRESS, "the verified SES identity welcome emails are sent from");
-        if (!EmailAddresses.isPlausible(sender)) {
-            throw new ConfigurationException("Environment variable SENDER_ADDRESS is not an email address");
-        }
+        String sender = sender(settings);
         Duration base =
                 settings.seconds(FunctionEnvironment.BACKOFF_BASE_SECONDS, Duration.ofSeconds(2), Duration.ZERO);
         Duration cap =
                 settings.seconds(FunctionEnvironment.BACKOFF_CAP_SECONDS, Duration.ofSeconds(300), Duration.ZERO);
-        if (cap.compareTo(RetryBackoff.MAX_DELAY) > 0) {
-            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most " + RetryBackoff.MAX_DELAY.toSeconds()
-                    + " (SQS's 12-hour visibility limit, less an hour of processing)");
-        }
-        if (base.compareTo(cap) > 0) {
-            throw new ConfigurationException("BACKOFF_BASE_SECONDS (" + base.toSeconds()
-                    + ") must not exceed BACKOFF_CAP_SECONDS (" + cap.toSeconds() + ")");
-        }
+        checkBackoff(base, cap);
         AwsSettings aws = settings.aws();
-        Duration lease = settings.seconds(
-                FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, Duration.ofSeconds(60), Duration.ofSeconds(1));
-        if (lease.compareTo(aws.apiCallTimeout()) <= 0 || lease.compareTo(RetryBackoff.MAX_DELAY) > 0) {
-            throw new ConfigurationException("EMAIL_CLAIM_LEASE_SECONDS (" + lease.toSeconds()
-                    + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
-                    + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
-        }
+        Duration lease = lease(settings, aws);
         Optional<URI> userService = settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL);
-        Duration worstCase = RecordBudget.worstCase(aws.apiCallTimeout(), lease, userService.isPresent());
-        Duration reserve = settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, worstCase, Duration.ZERO);
-        if (reserve.compareTo(worstCase) < 0) {
-            throw new ConfigurationException(FunctionEnvironment.RECORD_TIME_RESERVE_MS + " (" + reserve.toMillis()
-                    + " ms) is less than one record may take with these timeouts (" + worstCase.toMillis()
-                    + " ms: see RecordBudget); a record started with less left could be cut off with its batch's"
-                    + " response. Leave it unset, or lower AWS_API_CALL_TIMEOUT_MS or EMAIL_CLAIM_LEASE_SECONDS");
-        }
-        // Zero when unset: Lambda does not tell a function its configured timeout.
-        Duration functionTimeout =
-                settings.seconds(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Duration.ZERO, Duration.ZERO);
-        if (!functionTimeout.isZero() && functionTimeout.compareTo(RecordBudget.minimumFunctionTimeout(reserve)) < 0) {
-            throw new ConfigurationException("The function timeout (" + functionTimeout.toSeconds() + " s, "
-                    + FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS + ") cannot hold one record ("
-                    + reserve.toMillis() + " ms) and the invocation's margin ("
-                    + RecordBudget.INVOCATION_MARGIN.toMillis() + " ms)");
-        }
+        Duration reserve = reserve(settings, aws, lease, userService.isPresent());
         if (userService.isPresent() && !isHttpsOrLoopback(userService.get())) {
             throw new ConfigurationException("Environment variable " + FunctionEnvironment.USER_SERVICE_URL
                     + " must be an https URL (http only on loopback, for local runs): the request carries the API key");
@@ -134,6 +101,59 @@ public record ProvisionerConfig(
                         .orElse("en"),
                 settings.optional(FunctionEnvironment.SES_CONFIGURATION_SET),
                 aws);
+    }
+
+    private static String sender(Settings settings) {
+        String sender = settings.required(
+                FunctionEnvironment.SENDER_ADDRESS, "the verified SES identity welcome emails are sent from");
+        if (!EmailAddresses.isPlausible(sender)) {
+            throw new ConfigurationException("Environment variable SENDER_ADDRESS is not an email address");
+        }
+        return sender;
+    }
+
+    private static void checkBackoff(Duration base, Duration cap) {
+        if (cap.compareTo(RetryBackoff.MAX_DELAY) > 0) {
+            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most " + RetryBackoff.MAX_DELAY.toSeconds()
+                    + " (SQS's 12-hour visibility limit, less an hour of processing)");
+        }
+        if (base.compareTo(cap) > 0) {
+            throw new ConfigurationException("BACKOFF_BASE_SECONDS (" + base.toSeconds()
+                    + ") must not exceed BACKOFF_CAP_SECONDS (" + cap.toSeconds() + ")");
+        }
+    }
+
+    private static Duration lease(Settings settings, AwsSettings aws) {
+        Duration lease = settings.seconds(
+                FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, Duration.ofSeconds(60), Duration.ofSeconds(1));
+        if (lease.compareTo(aws.apiCallTimeout()) <= 0 || lease.compareTo(RetryBackoff.MAX_DELAY) > 0) {
+            throw new ConfigurationException("EMAIL_CLAIM_LEASE_SECONDS (" + lease.toSeconds()
+                    + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
+                    + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
+        }
+        return lease;
+    }
+
+    /** One record's reserve (RecordBudget), checked against the timeouts and the function's own timeout. */
+    private static Duration reserve(Settings settings, AwsSettings aws, Duration lease, boolean userService) {
+        Duration worstCase = RecordBudget.worstCase(aws.apiCallTimeout(), lease, userService);
+        Duration reserve = settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, worstCase, Duration.ZERO);
+        if (reserve.compareTo(worstCase) < 0) {
+            throw new ConfigurationException(FunctionEnvironment.RECORD_TIME_RESERVE_MS + " (" + reserve.toMillis()
+                    + " ms) is less than one record may take with these timeouts (" + worstCase.toMillis()
+                    + " ms: see RecordBudget); a record started with less left could be cut off with its batch's"
+                    + " response. Leave it unset, or lower AWS_API_CALL_TIMEOUT_MS or EMAIL_CLAIM_LEASE_SECONDS");
+        }
+        // Zero when unset: Lambda does not tell a function its configured timeout.
+        Duration functionTimeout =
+                settings.seconds(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Duration.ZERO, Duration.ZERO);
+        if (!functionTimeout.isZero() && functionTimeout.compareTo(RecordBudget.minimumFunctionTimeout(reserve)) < 0) {
+            throw new ConfigurationException("The function timeout (" + functionTimeout.toSeconds() + " s, "
+                    + FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS + ") cannot hold one record ("
+                    + reserve.toMillis() + " ms) and the invocation's margin ("
+                    + RecordBudget.INVOCATION_MARGIN.toMillis() + " ms)");
+        }
+        return reserve;
     }
 
     /** A link for the welcome email: https (http on loopback, for local runs), or empty when unset. */
