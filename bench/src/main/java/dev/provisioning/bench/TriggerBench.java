@@ -1,23 +1,17 @@
 package dev.provisioning.bench;
 
 import dev.provisioning.common.FunctionEnvironment;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -49,7 +43,7 @@ public final class TriggerBench {
     /** The class-data archive earns its place when the trigger's cold start with it is ≤ this share of the floor's. */
     static final double CDS_TARGET = 0.60;
 
-    private static final long CHILD_TIMEOUT_SECONDS = 120;
+    static final long CHILD_TIMEOUT_SECONDS = 120;
 
     /**
      * How much to measure and where things are.
@@ -82,24 +76,6 @@ public final class TriggerBench {
                     "-Xshare:auto",
                     // Lambda's Java runtime gives the heap about 85% of the function's memory.
                     "-Xmx" + (memoryMb * 85 / 100) + "m");
-        }
-    }
-
-    /** The JDK of the measured JVMs, as they report it. */
-    public record Jdk(String runtimeVersion, int major, String vendor) {
-
-        boolean matchesLambda() {
-            return LAMBDA_JAVA_MAJORS.contains(major);
-        }
-
-        String describe() {
-            return "JDK " + runtimeVersion + " (" + vendor + ")";
-        }
-
-        String warning() {
-            return "measured on Java " + major + ", not 21 or 25 like Lambda's java21 and java25 runtimes:"
-                    + " start-up costs differ between JDK releases (class loading, CDS, JIT), so compare ratios from"
-                    + " the same JDK only; set BENCH_JAVA_HOME to a JDK 21 or 25 to match a deployable runtime";
         }
     }
 
@@ -161,10 +137,11 @@ public final class TriggerBench {
     private final Options options;
     private final Map<String, String> environment = new HashMap<>();
     private final boolean pin;
+    private ChildJvms jvms;
 
     private TriggerBench(Options options) {
         this.options = options;
-        this.pin = tasksetWorks();
+        this.pin = ChildJvms.tasksetWorks();
     }
 
     public static void main(String[] args) throws Exception {
@@ -238,35 +215,7 @@ public final class TriggerBench {
 
     /** Asks the measured JDK what it is; refuses one older than the trigger's release (21). */
     Jdk childJdk() throws Exception {
-        Map<String, String> properties = new HashMap<>();
-        Process process = new ProcessBuilder(java(), "-XshowSettings:properties", "-version")
-                .redirectErrorStream(true)
-                .start();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                int equals = line.indexOf(" = ");
-                if (equals > 0) {
-                    properties.putIfAbsent(
-                            line.substring(0, equals).trim(),
-                            line.substring(equals + 3).trim());
-                }
-            }
-        }
-        if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("Could not run " + java() + " -version");
-        }
-        String specification = properties.getOrDefault("java.specification.version", "0");
-        int major = Integer.parseInt(specification.startsWith("1.") ? specification.substring(2) : specification);
-        if (major < LAMBDA_JAVA_MAJOR) {
-            throw new IllegalStateException(java() + " is Java " + major + "; the trigger needs Java "
-                    + LAMBDA_JAVA_MAJOR + " or newer (set BENCH_JAVA_HOME to a JDK 21)");
-        }
-        return new Jdk(
-                properties.getOrDefault("java.runtime.version", specification),
-                major,
-                properties.getOrDefault("java.vendor", "unknown vendor"));
+        return Jdk.of(java());
     }
 
     private String java() {
@@ -274,6 +223,7 @@ public final class TriggerBench {
     }
 
     private Result measureAgainstQueue() throws Exception {
+        jvms = new ChildJvms(java(), options.lambdaFlags(), pin, options.workDir(), environment);
         Jdk jdk = childJdk();
         progress("measured JVMs run " + jdk.describe() + " from " + options.javaHome());
         if (!jdk.matchesLambda()) {
@@ -293,51 +243,27 @@ public final class TriggerBench {
         Path triggerLog = options.workDir().resolve("trigger-classes.log");
         Path floorLog = options.workDir().resolve("floor-classes.log");
         progress("counting loaded classes");
-        timeToDone(List.of("-Xlog:class+load=info:file=" + triggerLog), triggerCp, trigger);
-        timeToDone(List.of("-Xlog:class+load=info:file=" + floorLog), floorCp, floor);
+        jvms.timeToDone(List.of("-Xlog:class+load=info:file=" + triggerLog), triggerCp, trigger);
+        jvms.timeToDone(List.of("-Xlog:class+load=info:file=" + floorLog), floorCp, floor);
 
         Path triggerJsa = options.workDir().resolve("trigger.jsa");
         Path floorJsa = options.workDir().resolve("floor.jsa");
         progress("training the class-data archives");
-        timeToDone(List.of("-XX:ArchiveClassesAtExit=" + triggerJsa), triggerCp, trigger);
-        timeToDone(List.of("-XX:ArchiveClassesAtExit=" + floorJsa), floorCp, floor);
+        jvms.timeToDone(List.of("-XX:ArchiveClassesAtExit=" + triggerJsa), triggerCp, trigger);
+        jvms.timeToDone(List.of("-XX:ArchiveClassesAtExit=" + floorJsa), floorCp, floor);
 
-        long[] triggerCold = new long[options.coldRuns()];
-        long[] floorCold = new long[options.coldRuns()];
-        long[] triggerCds = new long[options.coldRuns()];
-        long[] floorCds = new long[options.coldRuns()];
-        for (int run = 0; run < options.coldRuns(); run++) {
-            progress("cold run " + (run + 1) + "/" + options.coldRuns());
-            // Interleaved, so drift on a shared machine touches every configuration alike.
-            triggerCold[run] = timeToDone(List.of(), triggerCp, trigger);
-            floorCold[run] = timeToDone(List.of(), floorCp, floor);
-            triggerCds[run] = timeToDone(List.of("-XX:SharedArchiveFile=" + triggerJsa), triggerCp, trigger);
-            floorCds[run] = timeToDone(List.of("-XX:SharedArchiveFile=" + floorJsa), floorCp, floor);
-        }
-
-        progress("warm: " + options.warmup() + " warm-up and " + options.warmIterations() + " measured calls each");
-        String warm = runForLine(
-                List.of(),
-                triggerCp + File.pathSeparator + floorCp,
-                WarmProbe.class.getName(),
-                "WARM ",
-                Integer.toString(options.warmup()),
-                Integer.toString(options.warmIterations()));
-        Map<String, Long> warmValues = new HashMap<>();
-        for (String pair : warm.substring("WARM ".length()).split(" ")) {
-            String[] kv = pair.split("=");
-            warmValues.put(kv[0], Long.parseLong(kv[1]));
-        }
+        TriggerBenchReport.Runs runs = coldRuns(triggerCp, floorCp, triggerJsa, floorJsa);
+        Map<String, Long> warmValues = warm(triggerCp, floorCp);
 
         long floorBytes = 0;
         for (Path jar : options.floorClasspath()) {
             floorBytes += Files.size(jar);
         }
         Result result = new Result(
-                WarmProbe.median(triggerCold),
-                WarmProbe.median(floorCold),
-                WarmProbe.median(triggerCds),
-                WarmProbe.median(floorCds),
+                WarmProbe.median(runs.triggerCold()),
+                WarmProbe.median(runs.floorCold()),
+                WarmProbe.median(runs.triggerCds()),
+                WarmProbe.median(runs.floorCds()),
                 warmValues.get("handler_ns"),
                 warmValues.get("raw_ns"),
                 Files.size(options.triggerJar()),
@@ -352,25 +278,48 @@ public final class TriggerBench {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(
-                    options.markdown(),
-                    markdown(result, triggerCold, floorCold, triggerCds, floorCds) + otherSections(options.markdown()));
+            // Its own section only: the other benchmarks' sections of the page stay.
+            BenchmarksPage.replaceSection(
+                    options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
         }
         return result;
     }
 
-    /** The sections of the file that other benchmarks wrote (every {@code ## } heading but this one's), kept. */
-    static String otherSections(Path markdown) throws IOException {
-        if (!Files.isRegularFile(markdown)) {
-            return "";
+    /** Cold starts of every configuration, interleaved so drift on a shared machine touches each alike. */
+    private TriggerBenchReport.Runs coldRuns(String triggerCp, String floorCp, Path triggerJsa, Path floorJsa)
+            throws Exception {
+        String trigger = TriggerColdProbe.class.getName();
+        String floor = FloorColdProbe.class.getName();
+        long[] triggerCold = new long[options.coldRuns()];
+        long[] floorCold = new long[options.coldRuns()];
+        long[] triggerCds = new long[options.coldRuns()];
+        long[] floorCds = new long[options.coldRuns()];
+        for (int run = 0; run < options.coldRuns(); run++) {
+            progress("cold run " + (run + 1) + "/" + options.coldRuns());
+            triggerCold[run] = jvms.timeToDone(List.of(), triggerCp, trigger);
+            floorCold[run] = jvms.timeToDone(List.of(), floorCp, floor);
+            triggerCds[run] = jvms.timeToDone(List.of("-XX:SharedArchiveFile=" + triggerJsa), triggerCp, trigger);
+            floorCds[run] = jvms.timeToDone(List.of("-XX:SharedArchiveFile=" + floorJsa), floorCp, floor);
         }
-        String text = Files.readString(markdown);
-        for (int at = text.indexOf("\n## "); at >= 0; at = text.indexOf("\n## ", at + 1)) {
-            if (!text.startsWith("\n## Trigger", at)) {
-                return "\n" + text.substring(at);
-            }
+        return new TriggerBenchReport.Runs(triggerCold, floorCold, triggerCds, floorCds);
+    }
+
+    /** Warm medians (ns) of the handler and of a raw sendMessage, measured in one JVM. */
+    private Map<String, Long> warm(String triggerCp, String floorCp) throws Exception {
+        progress("warm: " + options.warmup() + " warm-up and " + options.warmIterations() + " measured calls each");
+        String warm = jvms.runForLine(
+                List.of(),
+                triggerCp + File.pathSeparator + floorCp,
+                WarmProbe.class.getName(),
+                "WARM ",
+                Integer.toString(options.warmup()),
+                Integer.toString(options.warmIterations()));
+        Map<String, Long> values = new HashMap<>();
+        for (String pair : warm.substring("WARM ".length()).split(" ")) {
+            String[] kv = pair.split("=");
+            values.put(kv[0], Long.parseLong(kv[1]));
         }
-        return "";
+        return values;
     }
 
     /** The probe classes, as a jar in the work directory. */
@@ -387,248 +336,6 @@ public final class TriggerBench {
             }
         }
         return jar;
-    }
-
-    private List<String> command(List<String> extraFlags, String classpath, String main, String... args) {
-        List<String> command = new ArrayList<>();
-        if (pin) {
-            command.addAll(List.of("taskset", "-c", "0"));
-        }
-        command.add(java());
-        command.addAll(options.lambdaFlags());
-        command.addAll(extraFlags);
-        command.addAll(List.of("-cp", classpath, main));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /** Nanoseconds from starting the JVM to its probe's done line; the JVM must then exit 0. */
-    private long timeToDone(List<String> extraFlags, String classpath, String main) throws Exception {
-        long[] elapsed = {-1};
-        run(command(extraFlags, classpath, main), (line, start) -> {
-            if (line.equals(Probes.DONE) && elapsed[0] < 0) {
-                elapsed[0] = System.nanoTime() - start;
-            }
-        });
-        if (elapsed[0] < 0) {
-            throw new IllegalStateException(main + " exited without handling its event");
-        }
-        return elapsed[0];
-    }
-
-    private String runForLine(List<String> extraFlags, String classpath, String main, String prefix, String... args)
-            throws Exception {
-        String[] found = {null};
-        run(command(extraFlags, classpath, main, args), (line, start) -> {
-            if (line.startsWith(prefix)) {
-                found[0] = line;
-            }
-        });
-        if (found[0] == null) {
-            throw new IllegalStateException(main + " printed no line starting with " + prefix);
-        }
-        return found[0];
-    }
-
-    private interface LineListener {
-        void line(String line, long startNanos);
-    }
-
-    private void run(List<String> command, LineListener listener) throws Exception {
-        Path stderr = Files.createTempFile(options.workDir(), "child", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-        builder.environment().putAll(environment);
-        long start = System.nanoTime();
-        Process process = builder.start();
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                listener.line(line, start);
-            }
-            if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("Child JVM did not exit: " + command);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("Child JVM exited with " + process.exitValue() + ": " + command + "\n"
-                        + Files.readString(stderr));
-            }
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(stderr);
-        }
-    }
-
-    private static boolean tasksetWorks() {
-        try {
-            Process process = new ProcessBuilder("taskset", "-c", "0", "true")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private String markdown(Result r, long[] triggerCold, long[] floorCold, long[] triggerCds, long[] floorCds)
-            throws IOException {
-        StringBuilder md = new StringBuilder();
-        md.append("# Benchmarks\n\n## Trigger (`ingest-trigger`)\n\n");
-        md.append("Reproduce: `./pipeline bench trigger` (about two minutes; writes this file). ");
-        md.append("`BENCH_JAVA_HOME` picks the JDK of the measured JVMs (default: the one running the bench).\n\n");
-        md.append("**Measured on ").append(r.jdk().describe()).append(".**");
-        if (r.jdk().matchesLambda()) {
-            md.append(" That is the Java release of Lambda's java")
-                    .append(r.jdk().major())
-                    .append(" runtime, which infra deploys with `javaRuntime=java")
-                    .append(r.jdk().major())
-                    .append("`.\n\n");
-        } else {
-            md.append(" Warning: ").append(r.jdk().warning()).append(".\n\n");
-        }
-        md.append("Machine: ")
-                .append(machine())
-                .append("; child JVMs ")
-                .append(pin ? "pinned to core 0 with `taskset -c 0`" : "not pinned (no taskset)")
-                .append(", flags `")
-                .append(String.join(" ", options.lambdaFlags()))
-                .append("` (the heap for the trigger's ")
-                .append(options.memoryMb())
-                .append(" MB in infra; a whole core is more CPU than Lambda gives that memory size)")
-                .append("; SQS: ElasticMQ embedded in the bench JVM on loopback. Written ")
-                .append(Instant.now())
-                .append(".\n\n");
-        md.append(
-                "Cold = from starting the JVM to the handler's first return, its first SendMessage (and, for the trigger, the priming request of its static init) included. ");
-        md.append(
-                "Floor = a program that only builds an `SqsClient` with the same url-connection HTTP client and sends one message. ");
-        md.append(
-                "CDS = an AppCDS archive (`-XX:ArchiveClassesAtExit`) from one training run, used with `-XX:SharedArchiveFile`. ");
-        md.append(
-                "Warm = the handler against a raw `sendMessage` of the same body with the same message attributes (a message the handler wrote), to the same queue, in alternating blocks.\n\n");
-        md.append("| measure | trigger | floor | ratio | target |\n|---|---|---|---|---|\n");
-        md.append("| JDK of the measured JVMs | ")
-                .append(r.jdk().runtimeVersion())
-                .append(" | same | | ")
-                .append("21 or 25 (Lambda java21, java25)")
-                .append(r.jdk().matchesLambda() ? "" : " **not matched**")
-                .append(" |\n");
-        md.append(row(
-                "cold start, median of " + r.coldRuns() + " (ms)",
-                ms(r.triggerCold()),
-                ms(r.floorCold()),
-                r.coldRatio(),
-                "≤ 1.10"));
-        md.append(row(
-                "cold start with CDS, median (ms); ratio to the floor without CDS",
-                ms(r.triggerColdCds()),
-                ms(r.floorColdCds()),
-                r.coldCdsRatio(),
-                String.format(Locale.ROOT, "≤ %.2f", CDS_TARGET)
-                        + (r.coldCdsRatio() > CDS_TARGET ? " (missed, see below)" : "")));
-        md.append(row(
-                "cold start with CDS: trigger vs floor, both with their archives",
-                ms(r.triggerColdCds()),
-                ms(r.floorColdCds()),
-                r.coldCdsToCdsRatio(),
-                ""));
-        md.append(row(
-                "warm invocation, median of " + r.warmIterations() + " (µs); handler vs raw sendMessage",
-                String.format(Locale.ROOT, "%.0f", r.handlerWarm() / 1000.0),
-                String.format(Locale.ROOT, "%.0f", r.rawWarm() / 1000.0),
-                r.warmRatio(),
-                "≤ 1.20"));
-        md.append("| warm: handler − raw sendMessage, difference of the medians (µs) | ")
-                .append(String.format(Locale.ROOT, "%+.0f", r.warmDifferenceMicros()))
-                .append(" | | | |\n");
-        md.append(row(
-                "deployable size (MB): shaded jar vs the floor's SDK jars",
-                mb(r.triggerJarBytes()),
-                mb(r.floorJarBytes()),
-                (double) r.triggerJarBytes() / r.floorJarBytes(),
-                ""));
-        md.append(row(
-                "classes loaded by the first invocation (`-Xlog:class+load`)",
-                Integer.toString(r.triggerClasses()),
-                Integer.toString(r.floorClasses()),
-                (double) r.triggerClasses() / r.floorClasses(),
-                ""));
-        md.append("\n### The class-data archive\n\n");
-        if (r.coldCdsRatio() > CDS_TARGET) {
-            md.append(String.format(
-                    Locale.ROOT,
-                    "The CDS target (trigger with its archive ≤ %.2f of the floor without one) is missed: %.2f. ",
-                    CDS_TARGET,
-                    r.coldCdsRatio()));
-        } else {
-            md.append(
-                    String.format(Locale.ROOT, "The CDS target (≤ %.2f) is met: %.2f. ", CDS_TARGET, r.coldCdsRatio()));
-        }
-        md.append(String.format(
-                Locale.ROOT,
-                "An archive saves loading, parsing and verifying classes; it does not save what then runs. "
-                        + "Even the floor only gets to %.2f of its uncached time with its own archive; %s. "
-                        + "What an archive leaves is the "
-                        + "JVM's own start, building the SDK client, interpreting and C1-compiling the first request "
-                        + "path, and the round trips to SQS; the trigger adds its configuration, its priming request, "
-                        + "the JSON it reads and writes and its metrics line (%.2f of the floor with both archived, "
-                        + "%.2f without archives). Reaching %.2f would take doing less before the first return, not "
-                        + "loading fewer classes. ",
-                r.floorCdsRatio(),
-                r.floorCdsRatio() >= CDS_TARGET
-                        ? "the target is out of reach for anything that does at least the floor's work"
-                        : String.format(
-                                Locale.ROOT,
-                                "the target leaves the trigger %.0f%% more than the floor's archived start",
-                                (CDS_TARGET / r.floorCdsRatio() - 1) * 100),
-                r.coldCdsToCdsRatio(),
-                r.coldRatio(),
-                CDS_TARGET));
-        md.append("AppCDS applies to the java21 runtime without SnapStart. `infra` deploys the trigger with SnapStart "
-                + "(on published versions): a restore resumes a JVM whose classes are already loaded and whose client "
-                + "is primed, so an archive would not help there and is not shipped; these CDS figures describe the "
-                + "fallback of running without SnapStart.\n");
-        md.append("\nCold-start runs (ms, in run order):\n\n");
-        md.append("- trigger: ").append(list(triggerCold)).append('\n');
-        md.append("- floor: ").append(list(floorCold)).append('\n');
-        md.append("- trigger + CDS: ").append(list(triggerCds)).append('\n');
-        md.append("- floor + CDS: ").append(list(floorCds)).append('\n');
-        md.append("\n```\n").append(r.line()).append("\n```\n");
-        return md.toString();
-    }
-
-    private static String row(String what, String trigger, String floor, double ratio, String target) {
-        return "| " + what + " | " + trigger + " | " + floor + " | " + String.format(Locale.ROOT, "%.2f", ratio) + " | "
-                + target + " |\n";
-    }
-
-    private static String ms(long nanos) {
-        return String.format(Locale.ROOT, "%.0f", nanos / 1e6);
-    }
-
-    private static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%.2f", bytes / 1048576.0);
-    }
-
-    private static String list(long[] nanos) {
-        return String.join(", ", Arrays.stream(nanos).mapToObj(TriggerBench::ms).toList());
-    }
-
-    private static String machine() throws IOException {
-        List<String> cpuinfo = Files.readAllLines(Path.of("/proc/cpuinfo"));
-        long cores = cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
-        String model = cpuinfo.stream()
-                .filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                .findFirst()
-                .orElse("unknown CPU");
-        return cores + " cores (nproc), " + model;
     }
 
     private static int countLines(Path file) throws IOException {

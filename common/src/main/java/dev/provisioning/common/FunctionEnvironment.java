@@ -46,6 +46,16 @@ public final class FunctionEnvironment {
     public static final String USER_SERVICE_API_KEY_SECRET_ARN = "USER_SERVICE_API_KEY_SECRET_ARN";
     public static final String METRICS_PUBLISH_TIMEOUT_MS = "METRICS_PUBLISH_TIMEOUT_MS";
     public static final String WELCOME_EMAIL_UNVERIFIED = "WELCOME_EMAIL_UNVERIFIED";
+    /** The product name the welcome email shows (optional: the templates then use generic wording). */
+    public static final String WELCOME_EMAIL_PRODUCT_NAME = "WELCOME_EMAIL_PRODUCT_NAME";
+    /** The https link where users sign in, shown in the welcome email (optional). */
+    public static final String WELCOME_EMAIL_SIGN_IN_URL = "WELCOME_EMAIL_SIGN_IN_URL";
+    /** The https link where users get help, shown in the welcome email (optional). */
+    public static final String WELCOME_EMAIL_SUPPORT_URL = "WELCOME_EMAIL_SUPPORT_URL";
+    /** The locale of users whose own locale has no templates ({@code en} unless set). */
+    public static final String WELCOME_EMAIL_DEFAULT_LOCALE = "WELCOME_EMAIL_DEFAULT_LOCALE";
+    /** The SES configuration set every send names, so bounces and complaints reach its event destination. */
+    public static final String SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET";
     /** The function's configured timeout, which Lambda does not expose: set by infra and the harness. */
     public static final String FUNCTION_TIMEOUT_SECONDS = "FUNCTION_TIMEOUT_SECONDS";
 
@@ -84,6 +94,11 @@ public final class FunctionEnvironment {
                     USER_SERVICE_API_KEY_SECRET_ARN,
                     METRICS_PUBLISH_TIMEOUT_MS,
                     WELCOME_EMAIL_UNVERIFIED,
+                    WELCOME_EMAIL_PRODUCT_NAME,
+                    WELCOME_EMAIL_SIGN_IN_URL,
+                    WELCOME_EMAIL_SUPPORT_URL,
+                    WELCOME_EMAIL_DEFAULT_LOCALE,
+                    SES_CONFIGURATION_SET,
                     FUNCTION_TIMEOUT_SECONDS));
 
     /** The provisioner's variables without a default, which a deployment must set. */

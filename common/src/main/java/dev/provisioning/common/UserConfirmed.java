@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param region the region of the user pool
  * @param clientId the app client the user confirmed through, or {@code null}
  * @param clientMetadata Cognito's {@code clientMetadata}, never {@code null}
+ * @param locale Cognito's {@code locale} attribute (a BCP 47 tag such as {@code de-AT}), or {@code null}: the
+ *     language of the welcome email. Optional, added within version 1 (a consumer that does not know it ignores it)
  */
 public record UserConfirmed(
         int schemaVersion,
@@ -41,7 +43,8 @@ public record UserConfirmed(
         Instant confirmedAt,
         String region,
         String clientId,
-        Map<String, String> clientMetadata) {
+        Map<String, String> clientMetadata,
+        String locale) {
 
     /** The schema version this type describes. */
     public static final int SCHEMA_VERSION = 1;
@@ -59,6 +62,40 @@ public record UserConfirmed(
         Objects.requireNonNull(confirmedAt, "confirmedAt");
         clientMetadata = clientMetadata == null ? Map.of() : Map.copyOf(clientMetadata);
         name = name == null ? "" : name;
+    }
+
+    /** A message without a locale (the user's welcome email is in the default locale). */
+    public UserConfirmed(
+            int schemaVersion,
+            String messageId,
+            String idempotencyKey,
+            String userPoolId,
+            String userName,
+            String sub,
+            String email,
+            boolean emailVerified,
+            String name,
+            String triggerSource,
+            Instant confirmedAt,
+            String region,
+            String clientId,
+            Map<String, String> clientMetadata) {
+        this(
+                schemaVersion,
+                messageId,
+                idempotencyKey,
+                userPoolId,
+                userName,
+                sub,
+                email,
+                emailVerified,
+                name,
+                triggerSource,
+                confirmedAt,
+                region,
+                clientId,
+                clientMetadata,
+                null);
     }
 
     /** The key that identifies one account: a user pool id and a sub. */

@@ -104,7 +104,8 @@ public final class UserConfirmedCodec {
                 requiredInstant(root, "confirmedAt"),
                 optionalText(root, "region", MessageText.MAX_TEXT_CODE_POINTS),
                 optionalText(root, "clientId", MessageText.MAX_TEXT_CODE_POINTS),
-                stringMap(root, "clientMetadata"));
+                stringMap(root, "clientMetadata"),
+                optionalText(root, "locale", MessageText.MAX_TEXT_CODE_POINTS));
     }
 
     private static String requiredText(JsonNode root, String field) {

@@ -18,6 +18,8 @@ import java.util.Optional;
  *   <li>the name is {@code name}, else {@code given_name family_name}, else empty;
  *   <li>an email that is not a plausible address (or holds a character SQS refuses) is dropped: the user gets an
  *       account and no welcome email; {@code emailVerified} is true only for a kept address Cognito verified;
+ *   <li>{@code locale} is kept when it looks like a BCP 47 tag ({@link #usableLocale}), else dropped: the user
+ *       then gets the welcome email in the default locale;
  *   <li>{@code clientMetadata} keys and values lose the characters SQS refuses, and entries are dropped until the
  *       body fits {@link MessageText#MAX_BODY_BYTES} (every other field is bounded, so it always fits without them).
  * </ul>
@@ -106,7 +108,8 @@ public final class UserConfirmedProducer {
                 confirmedAt,
                 clean(user.region()),
                 clean(user.clientId()),
-                cleanMetadata(user.clientMetadata()));
+                cleanMetadata(user.clientMetadata()),
+                usableLocale(user.attribute("locale")));
         UserConfirmed message = withinSize(withAllMetadata);
         int dropped = withAllMetadata.clientMetadata().size()
                 - message.clientMetadata().size();
@@ -139,6 +142,25 @@ public final class UserConfirmedProducer {
             return null;
         }
         return email;
+    }
+
+    /** The longest locale kept: a language, script, region and a few variants fit with room to spare. */
+    static final int MAX_LOCALE_LENGTH = 64;
+
+    private static final java.util.regex.Pattern LOCALE_TAG =
+            java.util.regex.Pattern.compile("[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*");
+
+    /**
+     * Cognito's {@code locale} attribute if it looks like a BCP 47 tag ({@code de}, {@code de-AT}, {@code pt_BR}),
+     * stripped; else {@code null}. Cognito stores the attribute as free text, so anything else is dropped, never an
+     * error: the welcome email then uses the default locale.
+     */
+    static String usableLocale(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String tag = raw.strip();
+        return tag.length() <= MAX_LOCALE_LENGTH && LOCALE_TAG.matcher(tag).matches() ? tag : null;
     }
 
     private static String clean(String text) {
@@ -199,6 +221,7 @@ public final class UserConfirmedProducer {
                 message.confirmedAt(),
                 message.region(),
                 message.clientId(),
-                kept);
+                kept,
+                message.locale());
     }
 }

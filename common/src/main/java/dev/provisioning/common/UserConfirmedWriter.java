@@ -42,6 +42,11 @@ public final class UserConfirmedWriter {
                 json.writeStringField(entry.getKey(), entry.getValue());
             }
             json.writeEndObject();
+            if (message.locale() != null) {
+                // Optional within version 1: absent rather than null, so the body of a message without one is
+                // exactly what producers wrote before the field existed.
+                json.writeStringField("locale", message.locale());
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write UserConfirmed " + message.messageId(), e);

@@ -129,6 +129,25 @@ public final class CognitoArbitraries {
     }
 
     /**
+     * Cognito's {@code locale} attribute, which it stores as free text: real tags in any case and either separator,
+     * padded ones, junk, and anything at all.
+     */
+    public static Arbitrary<String> locales(boolean withUnpairedSurrogates) {
+        Arbitrary<String> tags = Combinators.combine(
+                        Arbitraries.of("de", "en", "DE", "pt", "zh", "fr", "gsw", "x"),
+                        Arbitraries.of("", "-AT", "_AT", "-at", "-Hant-TW", "-BR", "-419", "-x-private"))
+                .as(String::concat);
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, tags),
+                Tuple.of(1, tags.map(tag -> " " + tag + "\n")),
+                Tuple.of(
+                        1,
+                        Arbitraries.of(
+                                "", " ", "-", "de-", "de--AT", "1de", "de AT", "<b>de</b>", "de-" + "A".repeat(70))),
+                Tuple.of(2, text(100, withUnpairedSurrogates)));
+    }
+
+    /**
      * A user's attributes as Cognito gives them: a sub (usually), any subset of the standard and custom ones, any
      * values, and unknown ones.
      */
@@ -149,13 +168,17 @@ public final class CognitoArbitraries {
                         emails(withUnpairedSurrogates).injectNull(0.2),
                         Arbitraries.of("true", "false", "TRUE", "yes").injectNull(0.2),
                         others,
-                        unknown)
-                .as((sub, email, verified, other, custom) -> {
+                        unknown,
+                        locales(withUnpairedSurrogates).injectNull(0.3))
+                .as((sub, email, verified, other, custom, locale) -> {
                     Map<String, String> attributes = new LinkedHashMap<>(other);
                     attributes.putAll(custom);
                     put(attributes, "sub", sub);
                     put(attributes, "email", email);
                     put(attributes, "email_verified", verified);
+                    if (locale != null) {
+                        attributes.put("locale", locale);
+                    }
                     return attributes;
                 });
     }

@@ -69,6 +69,18 @@ class UserConfirmedContractProperties {
         });
     }
 
+    @Property
+    void produce_keepsALocaleThatIsATagAndDropsAnyOther(@ForAll("users") UserConfirmedProducer.CognitoUser user) {
+        UserConfirmedProducer.produce(user, "m", CONFIRMED_AT).ifPresent(produced -> {
+            String raw = user.attributes().get("locale");
+            String locale = produced.message().locale();
+            boolean isTag = raw != null
+                    && raw.strip().length() <= UserConfirmedProducer.MAX_LOCALE_LENGTH
+                    && raw.strip().matches("[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*");
+            assertThat(locale).isEqualTo(isTag ? raw.strip() : null);
+        });
+    }
+
     @Provide
     Arbitrary<String> bodies() {
         Arbitrary<String> valid = CognitoArbitraries.users(false)
@@ -86,7 +98,9 @@ class UserConfirmedContractProperties {
                         body.replace("\"schemaVersion\":1", "\"schemaVersion\":\"1\""),
                         body.replace("\"emailVerified\":false", "\"emailVerified\":\"false\""),
                         body.replaceFirst("\"confirmedAt\":\"[^\"]*\"", "\"confirmedAt\":\"0001-01-01T00:00:00Z\""),
-                        body.replaceFirst("\"sub\":\"", "\"sub\":[\"") + "]")));
+                        body.replaceFirst("\"sub\":\"", "\"sub\":[\"") + "]",
+                        body.replaceFirst("}$", ",\"locale\":" + at + "}"),
+                        body.replaceFirst("}$", ",\"locale\":null}"))));
         Arbitrary<String> json = Arbitraries.of("null", "[]", "{}", "1", "\"s\"", "{\"schemaVersion\":null}", "");
         return Arbitraries.oneOf(valid, mutated, json, CognitoArbitraries.text(300, true));
     }

@@ -4,14 +4,10 @@ import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.Deployment;
 import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.StackOutputs;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.CfnRule;
-import software.amazon.awscdk.CfnRuleAssertion;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
@@ -32,12 +28,10 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Permission;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
@@ -48,7 +42,6 @@ import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
-import software.constructs.IConstruct;
 
 /**
  * The whole provisioning pipeline as one CloudFormation stack: user pool trigger, queue and DLQ, provisioner,
@@ -76,26 +69,8 @@ public final class ProvisioningStack extends Stack {
     /** Builds the stack from validated settings. */
     public ProvisioningStack(Construct scope, String id, StackProps props, StackSettings settings) {
         super(scope, id, props);
-        deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.seconds(Deployment.DLQ_RETENTION.toSeconds()))
-                .build();
-        NagRules.notApplicable(
-                deadLetterQueue,
-                "Serverless-SQSRedrivePolicy",
-                "It is the signup queue's dead-letter queue: its messages go back through `dlq redrive`, not onward");
-        queue = Queue.Builder.create(this, "SignupQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .visibilityTimeout(Duration.seconds(settings.visibilityTimeoutSeconds()))
-                // Shorter than the DLQ's: a dead-lettered message keeps its original enqueue time.
-                .retentionPeriod(Duration.days(4))
-                .deadLetterQueue(DeadLetterQueue.builder()
-                        .queue(deadLetterQueue)
-                        .maxReceiveCount(Deployment.MAX_RECEIVE_COUNT)
-                        .build())
-                .build();
+        deadLetterQueue = deadLetterQueue();
+        queue = signupQueue(settings, deadLetterQueue);
         table = accountsTable(settings);
         triggerLogGroup = logGroup("TriggerLogGroup");
         provisionerLogGroup = logGroup("ProvisionerLogGroup");
@@ -103,36 +78,13 @@ public final class ProvisioningStack extends Stack {
         trigger = new IngestTrigger(this, "Trigger", settings, queue, triggerLogGroup);
         if (settings.importsUserPool()) {
             userPool = UserPool.fromUserPoolId(this, "ImportedUserPool", settings.userPoolId());
-            cognitoInvokePermission = permitImportedPool(settings.userPoolId());
+            cognitoInvokePermission =
+                    CognitoInvokePermission.forImportedPool(this, trigger.alias(), userPool, settings.userPoolId());
         } else {
-            UserPool created = UserPool.Builder.create(this, settings.userPoolConstructId())
-                    .selfSignUpEnabled(true)
-                    .signInAliases(SignInAliases.builder().email(true).build())
-                    .autoVerify(AutoVerifiedAttrs.builder().email(true).build())
-                    .accountRecovery(AccountRecovery.EMAIL_ONLY)
-                    // Cognito's own default policy, stated so that it is visible and checked (cdk-nag COG1).
-                    .passwordPolicy(PasswordPolicy.builder()
-                            .minLength(8)
-                            .requireLowercase(true)
-                            .requireUppercase(true)
-                            .requireDigits(true)
-                            .requireSymbols(true)
-                            .build())
-                    .removalPolicy(RemovalPolicy.RETAIN)
-                    .build();
-            NagRules.notApplicable(
-                    created,
-                    "AwsSolutions-COG2",
-                    "MFA is the sign-in policy of the application that owns the pool, not the pipeline's:"
-                            + " import a pool (userPoolId) configured as it needs");
-            NagRules.notApplicable(
-                    created,
-                    "AwsSolutions-COG3",
-                    "Threat protection needs Cognito's Plus feature plan, billed per active user: the application"
-                            + " owner's choice, made on an imported pool (userPoolId)");
+            UserPool created = createdPool(settings);
             created.addTrigger(UserPoolOperation.POST_CONFIRMATION, trigger.alias());
             userPool = created;
-            cognitoInvokePermission = requireSourceAccountOnGeneratedPermission();
+            cognitoInvokePermission = CognitoInvokePermission.requireSourceAccount(this, trigger.alias());
         }
 
         provisioner = new Provisioner(
@@ -210,56 +162,61 @@ public final class ProvisioningStack extends Stack {
         return Optional.of(key);
     }
 
-    private CfnPermission permitImportedPool(String userPoolId) {
-        // The pool is not ours: CloudFormation cannot set its LambdaConfig without owning it, and UpdateUserPool
-        // resets every setting it is not given. So the stack grants the invoke permission scoped to this pool's
-        // ARN in this account, and the operator points the pool's PostConfirmation at the alias (`doctor` checks it).
-        String poolRegion = userPoolId.substring(0, userPoolId.indexOf('_'));
-        CfnRule.Builder.create(this, "ImportedUserPoolRegion")
-                .assertions(List.of(CfnRuleAssertion.builder()
-                        .assertValue(Fn.conditionEquals(Aws.REGION, poolRegion))
-                        .assertDescription("userPoolId " + userPoolId + " lives in " + poolRegion
-                                + ": deploy this stack to that region (Cognito invokes triggers in its own region)")
-                        .build()))
+    private Queue deadLetterQueue() {
+        Queue dlq = Queue.Builder.create(this, "DeadLetterQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.seconds(Deployment.DLQ_RETENTION.toSeconds()))
                 .build();
-        trigger.alias()
-                .addPermission(
-                        "ImportedUserPoolInvoke",
-                        Permission.builder()
-                                .principal(new ServicePrincipal(Deployment.COGNITO_PRINCIPAL))
-                                .action("lambda:InvokeFunction")
-                                .sourceArn(userPool.getUserPoolArn())
-                                .sourceAccount(Aws.ACCOUNT_ID)
-                                .build());
-        return findCognitoPermission();
+        NagRules.notApplicable(
+                dlq,
+                "Serverless-SQSRedrivePolicy",
+                "It is the signup queue's dead-letter queue: its messages go back through `dlq redrive`, not onward");
+        return dlq;
     }
 
-    private CfnPermission requireSourceAccountOnGeneratedPermission() {
-        // UserPool.addTrigger generates the permission with SourceArn = the pool's GetAtt Arn, but without
-        // SourceAccount; add it rather than replace the permission, so CDK keeps owning its wiring.
-        CfnPermission generated = findCognitoPermission();
-        if (generated.getSourceAccount() == null) {
-            generated.setSourceAccount(Aws.ACCOUNT_ID);
-        }
-        return generated;
+    private Queue signupQueue(StackSettings settings, Queue deadLetterQueue) {
+        return Queue.Builder.create(this, "SignupQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(Duration.seconds(settings.visibilityTimeoutSeconds()))
+                // Shorter than the DLQ's: a dead-lettered message keeps its original enqueue time.
+                .retentionPeriod(Duration.days(4))
+                .deadLetterQueue(DeadLetterQueue.builder()
+                        .queue(deadLetterQueue)
+                        .maxReceiveCount(Deployment.MAX_RECEIVE_COUNT)
+                        .build())
+                .build();
     }
 
-    private CfnPermission findCognitoPermission() {
-        List<CfnPermission> found = new ArrayList<>();
-        // CDK scopes the generated permission under the user pool, ours under the alias: search the whole stack.
-        Object aliasArn = resolve(trigger.alias().getFunctionArn());
-        for (IConstruct child : getNode().findAll()) {
-            if (child instanceof CfnPermission permission
-                    && Deployment.COGNITO_PRINCIPAL.equals(resolve(permission.getPrincipal()))
-                    && aliasArn.equals(resolve(permission.getFunctionName()))) {
-                found.add(permission);
-            }
-        }
-        if (found.size() != 1) {
-            throw new IllegalStateException(
-                    "expected exactly one cognito-idp invoke permission for the trigger alias, found " + found.size());
-        }
-        return found.get(0);
+    /** A pool for email sign-up, with Cognito's default password policy stated and retained on stack deletion. */
+    private UserPool createdPool(StackSettings settings) {
+        UserPool created = UserPool.Builder.create(this, settings.userPoolConstructId())
+                .selfSignUpEnabled(true)
+                .signInAliases(SignInAliases.builder().email(true).build())
+                .autoVerify(AutoVerifiedAttrs.builder().email(true).build())
+                .accountRecovery(AccountRecovery.EMAIL_ONLY)
+                // Cognito's own default policy, stated so that it is visible and checked (cdk-nag COG1).
+                .passwordPolicy(PasswordPolicy.builder()
+                        .minLength(8)
+                        .requireLowercase(true)
+                        .requireUppercase(true)
+                        .requireDigits(true)
+                        .requireSymbols(true)
+                        .build())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        NagRules.notApplicable(
+                created,
+                "AwsSolutions-COG2",
+                "MFA is the sign-in policy of the application that owns the pool, not the pipeline's:"
+                        + " import a pool (userPoolId) configured as it needs");
+        NagRules.notApplicable(
+                created,
+                "AwsSolutions-COG3",
+                "Threat protection needs Cognito's Plus feature plan, billed per active user: the application"
+                        + " owner's choice, made on an imported pool (userPoolId)");
+        return created;
     }
 
     private void addOutputs(StackSettings settings) {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * error names the context key to fix.
  *
  * @param userPoolId id of an existing user pool to import, or {@code null} to create one
- * @param userPoolConstructId construct id of the created pool (tests change it to simulate a recreated pool)
+ * @param userPoolConstructId construct id of the created pool; changing it makes CloudFormation replace the pool
  * @param senderAddress SES sender (email identity) of the welcome email
  * @param senderIdentityExists {@code true} when the account already has the SES identity, so the stack must not
  *     create it
@@ -59,6 +59,8 @@ public record StackSettings(
 
     /** Context key: id of an existing user pool to import instead of creating one. */
     public static final String USER_POOL_ID = "userPoolId";
+    /** Context key: the created pool's construct id; a new one replaces the pool (new id, new ARN, no users). */
+    public static final String USER_POOL_CONSTRUCT_ID = "userPoolConstructId";
     /** Context key: SES sender address (required). */
     public static final String SENDER_ADDRESS = "senderAddress";
     /** Context key: {@code true} when the SES identity already exists in the account. */
@@ -111,6 +113,10 @@ public record StackSettings(
     /** Validates the settings; the constructor is the single place where their rules live. */
     public StackSettings {
         Objects.requireNonNull(userPoolConstructId, "userPoolConstructId");
+        if (!userPoolConstructId.matches("[A-Za-z][A-Za-z0-9]{0,62}")) {
+            throw new IllegalArgumentException(USER_POOL_CONSTRUCT_ID + " must be a letter then letters or digits (at"
+                    + " most 63), got " + userPoolConstructId);
+        }
         Objects.requireNonNull(enqueueFailurePolicy, ENQUEUE_FAILURE_POLICY);
         Objects.requireNonNull(tableName, TABLE_NAME);
         if (userPoolId != null && !USER_POOL_ID_PATTERN.matcher(userPoolId).matches()) {
@@ -167,7 +173,7 @@ public record StackSettings(
     public static StackSettings fromContext(Function<String, Object> context, Path baseDir) {
         return new StackSettings(
                 string(context, USER_POOL_ID).orElse(null),
-                DEFAULT_USER_POOL_CONSTRUCT_ID,
+                string(context, USER_POOL_CONSTRUCT_ID).orElse(DEFAULT_USER_POOL_CONSTRUCT_ID),
                 string(context, SENDER_ADDRESS).orElse(null),
                 bool(context, SENDER_IDENTITY_EXISTS, false),
                 string(context, TABLE_NAME).orElse("accounts"),
@@ -203,52 +209,6 @@ public record StackSettings(
     /** Whether the stack imports an existing pool rather than creating one. */
     public boolean importsUserPool() {
         return userPoolId != null;
-    }
-
-    /** A copy with another construct id for the created pool. */
-    public StackSettings withUserPoolConstructId(String constructId) {
-        return new StackSettings(
-                userPoolId,
-                constructId,
-                senderAddress,
-                senderIdentityExists,
-                tableName,
-                batchSize,
-                batchingWindowSeconds,
-                provisionerTimeoutSeconds,
-                maxConcurrency,
-                userServiceUrl,
-                enqueueFailurePolicy,
-                enqueueTimeoutMs,
-                alarmTopicArn,
-                triggerJar,
-                provisionerJar,
-                userServiceKeySecretArn,
-                javaRuntime,
-                welcomeUnverifiedEmails);
-    }
-
-    /** A copy that imports the pool with this id. */
-    public StackSettings withUserPoolId(String id) {
-        return new StackSettings(
-                id,
-                userPoolConstructId,
-                senderAddress,
-                senderIdentityExists,
-                tableName,
-                batchSize,
-                batchingWindowSeconds,
-                provisionerTimeoutSeconds,
-                maxConcurrency,
-                userServiceUrl,
-                enqueueFailurePolicy,
-                enqueueTimeoutMs,
-                alarmTopicArn,
-                triggerJar,
-                provisionerJar,
-                userServiceKeySecretArn,
-                javaRuntime,
-                welcomeUnverifiedEmails);
     }
 
     private static JavaRuntime javaRuntime(Function<String, Object> context) {

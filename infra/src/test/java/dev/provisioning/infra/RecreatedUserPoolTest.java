@@ -26,7 +26,16 @@ class RecreatedUserPoolTest {
         // The logical id of the pool before the re-creation, as CDK computes it (not a hard-coded hash).
         StackFixture original = StackFixture.synth(defaults);
         originalPoolId = original.logicalId(original.stack().getUserPool());
-        fx = StackFixture.synth(defaults.withUserPoolConstructId("UserPoolRecreated"));
+        fx = StackFixture.synth(StackSettings.fromContext(
+                key -> switch (key) {
+                    case StackSettings.SENDER_ADDRESS -> StackFixture.SENDER;
+                    case StackSettings.TRIGGER_JAR -> defaults.triggerJar().toString();
+                    case StackSettings.PROVISIONER_JAR ->
+                        defaults.provisionerJar().toString();
+                    case StackSettings.USER_POOL_CONSTRUCT_ID -> "UserPoolRecreated";
+                    default -> null;
+                },
+                dir));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.provisioning.local;
 
 import dev.provisioning.common.AccountItem;
-import dev.provisioning.common.Deployment;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.aws.LocalAws;
@@ -11,13 +10,11 @@ import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.cognito.CognitoLocal;
 import dev.provisioning.local.cognito.CognitoLocalClient;
 import dev.provisioning.local.esm.SqsEventSourceMapping;
-import dev.provisioning.local.lambda.FunctionSpec;
 import dev.provisioning.local.lambda.InvocationResult;
 import dev.provisioning.local.lambda.LocalLambdaHost;
-import java.net.URI;
+import dev.provisioning.local.lifecycle.Closer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +162,7 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Closer closer = new Closer("every part of the local pipeline");
     private LocalAws aws;
     private PipelineResources resources;
     private LocalLambdaHost lambda;
@@ -173,7 +170,7 @@ public final class LocalPipeline implements AutoCloseable {
     private CognitoLocal cognito;
     private CognitoLocalClient cognitoClient;
     private CognitoLocalClient.UserPool userPool;
-    private final List<FaultInjectingProxy> proxies = new ArrayList<>();
+    private FunctionWiring wiring;
 
     private LocalPipeline() {}
 
@@ -199,52 +196,9 @@ public final class LocalPipeline implements AutoCloseable {
                 .accountId(LocalAws.ACCOUNT_ID)
                 .start());
 
-        Chaos chaos = options.chaos();
-        Duration timeoutFault = Duration.ofMillis(1500);
-        FaultInjectingProxy.Plan triggerPlan =
-                new FaultInjectingProxy.Plan(chaos.faultRate(), chaos.lostAnswerRate(), 0, 0, timeoutFault, null);
-        FaultInjectingProxy.Plan provisionerPlan = new FaultInjectingProxy.Plan(
-                chaos.faultRate(),
-                chaos.lostAnswerRate(),
-                chaos.crashRate(),
-                0,
-                timeoutFault,
-                () -> lambda.killInstance(PROVISIONER_FUNCTION));
-
-        Map<String, String> triggerEnv = new HashMap<>(aws.environment());
-        throughProxy(triggerEnv, "trigger", "SQS", triggerPlan);
-        triggerEnv.put(FunctionEnvironment.QUEUE_URL, resources.queueUrl());
-        triggerEnv.putAll(options.triggerEnvironment());
-        lambda.register(FunctionSpec.builder(TRIGGER_FUNCTION, TRIGGER_HANDLER)
-                .classpath(paths.triggerJar())
-                .environment(triggerEnv)
-                .timeout(Duration.ofSeconds(5))
-                .memoryMb(512)
-                .maxConcurrency(2)
-                .build());
-
-        Map<String, String> provisionerEnv = new HashMap<>(aws.environment());
-        for (String service : new String[] {"SQS", "DYNAMODB", "SES"}) {
-            throughProxy(provisionerEnv, "provisioner", service, provisionerPlan);
-        }
-        provisionerEnv.put(FunctionEnvironment.QUEUE_URL, resources.queueUrl());
-        provisionerEnv.put(FunctionEnvironment.DLQ_URL, resources.deadLetterQueueUrl());
-        provisionerEnv.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(resources.maxReceiveCount()));
-        provisionerEnv.put(FunctionEnvironment.TABLE_NAME, resources.tableName());
-        provisionerEnv.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
-        provisionerEnv.put(
-                FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS,
-                Long.toString(options.provisionerTimeout().toSeconds()));
-        provisionerEnv.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(Deployment.BATCH_CONCURRENCY));
-        provisionerEnv.putAll(options.provisionerEnvironment());
-        lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
-                .classpath(paths.provisionerJar())
-                .environment(provisionerEnv)
-                .timeout(options.provisionerTimeout())
-                .memoryMb(512)
-                .maxConcurrency(options.maxConcurrency())
-                .build());
-
+        wiring = new FunctionWiring(aws, resources, lambda, closer);
+        wiring.registerTrigger(paths, options);
+        wiring.registerProvisioner(paths, options);
         mapping = track(SqsEventSourceMapping.start(
                 aws.sqs(),
                 new SqsEventSourceMapping.Settings(
@@ -259,43 +213,19 @@ public final class LocalPipeline implements AutoCloseable {
                     return new SqsEventSourceMapping.Outcome(result.payload(), result.functionError());
                 },
                 log));
-
-        URI triggerEndpoint = lambda.endpoint();
-        if (chaos.duplicateRate() > 0) {
-            // Cognito retries a trigger whose answer it did not get: deliver some invocations twice.
-            triggerEndpoint = proxy(
-                            "cognito-retries",
-                            lambda.endpoint(),
-                            new FaultInjectingProxy.Plan(0, 0, 0, chaos.duplicateRate(), Duration.ZERO, null))
-                    .endpoint();
-        }
         cognito = track(CognitoLocal.start(new CognitoLocal.Options(
-                triggerEndpoint, TRIGGER_FUNCTION, LocalAws.REGION, log, paths.localstackDir())));
+                wiring.triggerEndpoint(options.chaos()),
+                TRIGGER_FUNCTION,
+                LocalAws.REGION,
+                log,
+                paths.localstackDir())));
         cognitoClient = track(cognito.newClient());
         userPool = cognitoClient.createUserPool("local-pipeline");
     }
 
-    /** Points one service of a function's environment at a fault proxy, when there are faults to inject. */
-    private void throughProxy(
-            Map<String, String> environment, String function, String service, FaultInjectingProxy.Plan plan) {
-        if (plan.isNone()) {
-            return;
-        }
-        String key = "AWS_ENDPOINT_URL_" + service;
-        FaultInjectingProxy proxy = proxy(
-                function + "-" + service.toLowerCase(java.util.Locale.ROOT), URI.create(environment.get(key)), plan);
-        environment.put(key, proxy.endpoint().toString());
-    }
-
-    private FaultInjectingProxy proxy(String name, URI upstream, FaultInjectingProxy.Plan plan) {
-        FaultInjectingProxy proxy = track(FaultInjectingProxy.start(name, upstream, plan));
-        proxies.add(proxy);
-        return proxy;
-    }
-
     /** The fault proxies in front of the functions' endpoints; empty without chaos. */
     public List<FaultInjectingProxy> proxies() {
-        return List.copyOf(proxies);
+        return wiring == null ? List.of() : wiring.proxies();
     }
 
     private InvocationResult invokeProvisioner(byte[] event) {
@@ -308,8 +238,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        started.add(resource);
-        return resource;
+        return closer.register(resource);
     }
 
     public LocalAws aws() {
@@ -406,21 +335,6 @@ public final class LocalPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("Could not stop every part of the local pipeline", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        started.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        closer.close();
     }
 }

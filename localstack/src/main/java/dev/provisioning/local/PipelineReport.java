@@ -2,6 +2,7 @@ package dev.provisioning.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.AccountItem;
 import dev.provisioning.common.DeadLetterAttributes;
 import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.local.aws.LocalAws;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -73,41 +75,12 @@ public record PipelineReport(
      */
     public static PipelineReport read(
             LocalPipeline pipeline, List<ConfirmedUser> confirmedUsers, Set<String> poisonMessageIds) {
-        LocalAws aws = pipeline.aws();
-        String poolId = pipeline.userPool().poolId();
-
-        Map<String, Integer> accounts = new HashMap<>();
-        Map<String, Integer> emailTakeovers = new HashMap<>();
-        aws.dynamoDb()
-                .scanPaginator(
-                        b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
-                .items()
-                .forEach(item -> {
-                    accounts.merge(text(item, "cognitoSub"), 1, Integer::sum);
-                    AttributeValue takeovers = item.get("emailTakeovers");
-                    emailTakeovers.put(
-                            text(item, "cognitoSub"), takeovers == null ? 0 : Integer.parseInt(takeovers.n()));
-                });
-
-        Map<String, Integer> emailsByRecipient = new HashMap<>();
-        for (MotoServer.SentEmail email : aws.moto().sentEmails()) {
-            email.to().forEach(to -> emailsByRecipient.merge(to.toLowerCase(java.util.Locale.ROOT), 1, Integer::sum));
+        if (pipeline.userPool().poolId() == null) {
+            throw new IllegalStateException("The local pipeline has no user pool");
         }
-
-        List<Message> deadLetters = peekAll(aws, pipeline.resources().deadLetterQueueUrl());
-        Set<String> deadLetteredSubs = new HashSet<>();
-        Map<String, Integer> poisonFirstReceive = new HashMap<>();
-        for (Message message : deadLetters) {
-            sub(message.body()).ifPresent(deadLetteredSubs::add);
-            var source = message.messageAttributes().get(DeadLetterAttributes.SOURCE_MESSAGE_ID);
-            if (source != null && poisonMessageIds.contains(source.stringValue())) {
-                var receives = message.messageAttributes().get(DeadLetterAttributes.RECEIVE_COUNT);
-                int count = receives == null ? Integer.MAX_VALUE : Integer.parseInt(receives.stringValue());
-                poisonFirstReceive.merge(source.stringValue(), count, Math::min);
-            }
-        }
-        int poison = poisonFirstReceive.size();
-        boolean poisonOnce = poisonFirstReceive.values().stream().allMatch(count -> count == 1);
+        Accounts accounts = Accounts.scan(pipeline);
+        Map<String, Integer> emailsByRecipient = emailsByRecipient(pipeline.aws());
+        DeadLetters deadLetters = DeadLetters.peek(pipeline, poisonMessageIds);
 
         int provisioned = 0;
         int emailed = 0;
@@ -116,38 +89,89 @@ public record PipelineReport(
         int duplicateEmails = 0;
         int outsideWindow = 0;
         for (ConfirmedUser user : confirmedUsers) {
-            int accountCount = accounts.getOrDefault(user.sub(), 0);
+            int accountCount = accounts.countBySub().getOrDefault(user.sub(), 0);
             if (accountCount > 0) {
                 provisioned++;
                 duplicateAccounts += accountCount - 1;
-            } else if (!deadLetteredSubs.contains(user.sub())) {
+            } else if (!deadLetters.subs().contains(user.sub())) {
                 lost++;
             }
             int emails = user.email() == null
                     ? 0
                     : emailsByRecipient.getOrDefault(
-                            EmailAddresses.withAsciiDomain(user.email()).toLowerCase(java.util.Locale.ROOT), 0);
+                            EmailAddresses.withAsciiDomain(user.email()).toLowerCase(Locale.ROOT), 0);
             if (emails > 0) {
                 emailed++;
                 duplicateEmails += emails - 1;
                 // Each email beyond the first must be explained by one takeover of an expired claim.
-                outsideWindow += Math.max(0, emails - 1 - emailTakeovers.getOrDefault(user.sub(), 0));
+                outsideWindow +=
+                        Math.max(0, emails - 1 - accounts.takeoversBySub().getOrDefault(user.sub(), 0));
             }
-        }
-        if (poolId == null) {
-            throw new IllegalStateException("The local pipeline has no user pool");
         }
         return new PipelineReport(
                 confirmedUsers.size(),
                 provisioned,
                 emailed,
-                deadLetters.size(),
+                deadLetters.messages().size(),
                 lost,
                 duplicateAccounts,
                 duplicateEmails,
                 outsideWindow,
-                poison,
-                poisonOnce);
+                deadLetters.poisonFirstReceive().size(),
+                deadLetters.poisonFirstReceive().values().stream().allMatch(count -> count == 1));
+    }
+
+    /** The accounts table, by sub: how many items, and how many email claims were taken over. */
+    private record Accounts(Map<String, Integer> countBySub, Map<String, Integer> takeoversBySub) {
+        static Accounts scan(LocalPipeline pipeline) {
+            Map<String, Integer> accounts = new HashMap<>();
+            Map<String, Integer> emailTakeovers = new HashMap<>();
+            pipeline.aws()
+                    .dynamoDb()
+                    .scanPaginator(
+                            b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
+                    .items()
+                    .forEach(item -> {
+                        accounts.merge(text(item, AccountItem.COGNITO_SUB), 1, Integer::sum);
+                        AttributeValue takeovers = item.get("emailTakeovers");
+                        emailTakeovers.put(
+                                text(item, AccountItem.COGNITO_SUB),
+                                takeovers == null ? 0 : Integer.parseInt(takeovers.n()));
+                    });
+            return new Accounts(accounts, emailTakeovers);
+        }
+    }
+
+    /** Emails moto's SES accepted, by lower-cased recipient. */
+    private static Map<String, Integer> emailsByRecipient(LocalAws aws) {
+        Map<String, Integer> emailsByRecipient = new HashMap<>();
+        for (MotoServer.SentEmail email : aws.moto().sentEmails()) {
+            email.to().forEach(to -> emailsByRecipient.merge(to.toLowerCase(Locale.ROOT), 1, Integer::sum));
+        }
+        return emailsByRecipient;
+    }
+
+    /**
+     * The dead-letter queue, read without consuming it: its messages, the subs they carry, and for each poison
+     * message (by its source id) the lowest receive count it was dead-lettered at.
+     */
+    private record DeadLetters(List<Message> messages, Set<String> subs, Map<String, Integer> poisonFirstReceive) {
+        static DeadLetters peek(LocalPipeline pipeline, Set<String> poisonMessageIds) {
+            List<Message> deadLetters =
+                    peekAll(pipeline.aws(), pipeline.resources().deadLetterQueueUrl());
+            Set<String> deadLetteredSubs = new HashSet<>();
+            Map<String, Integer> poisonFirstReceive = new HashMap<>();
+            for (Message message : deadLetters) {
+                sub(message.body()).ifPresent(deadLetteredSubs::add);
+                var source = message.messageAttributes().get(DeadLetterAttributes.SOURCE_MESSAGE_ID);
+                if (source != null && poisonMessageIds.contains(source.stringValue())) {
+                    var receives = message.messageAttributes().get(DeadLetterAttributes.RECEIVE_COUNT);
+                    int count = receives == null ? Integer.MAX_VALUE : Integer.parseInt(receives.stringValue());
+                    poisonFirstReceive.merge(source.stringValue(), count, Math::min);
+                }
+            }
+            return new DeadLetters(deadLetters, deadLetteredSubs, poisonFirstReceive);
+        }
     }
 
     /** The script-readable summary line; more {@code key=value} pairs may follow it. */

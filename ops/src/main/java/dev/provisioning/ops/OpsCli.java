@@ -4,9 +4,11 @@ import dev.provisioning.common.ConfigurationException;
 import dev.provisioning.common.Settings;
 import dev.provisioning.ops.cli.CommandContext;
 import dev.provisioning.ops.cli.ExitCodes;
+import dev.provisioning.ops.cli.Offline;
 import dev.provisioning.ops.cli.VersionProvider;
 import dev.provisioning.ops.dlq.DlqCommand;
 import dev.provisioning.ops.doctor.DoctorCommand;
+import dev.provisioning.ops.email.EmailCommand;
 import dev.provisioning.ops.reconcile.ReconcileCommand;
 import dev.provisioning.ops.trace.TraceCommand;
 import java.io.Console;
@@ -23,7 +25,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The operations CLI ({@code ./pipeline doctor|reconcile|dlq|trace ...}): one picocli command with a subcommand
+ * The operations CLI ({@code ./pipeline doctor|reconcile|dlq|trace|email ...}): one picocli command with a subcommand
  * per task, typed options, generated help and completion. Works against any endpoint the standard SDK environment
  * names ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_*}): real AWS or the local emulators.
  */
@@ -92,6 +94,7 @@ public final class OpsCli {
                 .addSubcommand(new ReconcileCommand(context))
                 .addSubcommand(DlqCommand.commandLine(context))
                 .addSubcommand(new TraceCommand(context))
+                .addSubcommand(EmailCommand.commandLine(context))
                 .addSubcommand(new CommandLine.HelpCommand());
         cli.addSubcommand(new Completion(cli));
         cli.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
@@ -124,7 +127,9 @@ public final class OpsCli {
             commandLine.usage(commandLine.getErr());
             return ExitCodes.USAGE;
         }
-        if (!(command instanceof CommandLine.HelpCommand || command instanceof Completion)) {
+        if (!(command instanceof CommandLine.HelpCommand
+                || command instanceof Completion
+                || command instanceof Offline)) {
             try {
                 settings.aws();
             } catch (ConfigurationException e) {

@@ -80,9 +80,8 @@ final class AccountProvisioner implements RecordProvisioner {
                             busy.remaining(),
                             null);
                 case EmailClaim.Claimed claimed -> {
-                    send(account.accountId(), message, claimed.token(), claimedAt);
-                    sent = true;
-                    resent = claimed.takeover();
+                    sent = send(account.accountId(), message, claimed.token(), claimedAt);
+                    resent = sent && claimed.takeover();
                 }
             }
         }
@@ -165,18 +164,26 @@ final class AccountProvisioner implements RecordProvisioner {
                 e);
     }
 
-    private void send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
+    /** @return true when SES accepted the email, false when it refused it for the recipient (given up) */
+    private boolean send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
         String sesMessageId;
         try {
-            sesMessageId = email.send(message.email(), message.name());
+            sesMessageId = email.send(message.email(), message.name(), message.locale());
         } catch (AwsServiceException e) {
             if (!isRefusal(e)) {
                 // A 5xx: SES failed to answer, possibly after it sent. Keep the claim; retry after the lease, and
                 // the takeover that follows is counted, so any second email stays explained.
                 throw outcomeUnknown(accountId, e);
             }
-            // SES refused the request (a 4xx: throttling, a rejected address or sender): nothing was sent, so
-            // the next attempt need not wait out the lease.
+            if (email.isRecipientRefused(e)) {
+                // SES refused this address (suppressed, rejected): asking again gets the same answer. The email is
+                // given up for this user only; the account stays and the record succeeds.
+                accounts.markEmailRejected(accountId, token, WelcomeEmailSender.describeRefusal(e), clock.instant());
+                metrics.recordEmailRejected();
+                return false;
+            }
+            // SES refused the request (a 4xx: throttling, an unverified sender, a paused account): nothing was
+            // sent, so the next attempt need not wait out the lease.
             try {
                 accounts.releaseEmailClaim(accountId, token, e.getClass().getSimpleName());
             } catch (RuntimeException releaseFailed) {
@@ -204,5 +211,6 @@ final class AccountProvisioner implements RecordProvisioner {
                     Duration.ZERO,
                     null);
         }
+        return true;
     }
 }

@@ -7,6 +7,7 @@ import dev.provisioning.common.EmailAddresses;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.RecordBudget;
 import dev.provisioning.common.Settings;
+import dev.provisioning.email.Brand;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,6 +37,12 @@ import java.util.Optional;
  *     USER_SERVICE_API_KEY_SECRET_ARN})
  * @param unverifiedEmail whether an unverified address gets the welcome email ({@code WELCOME_EMAIL_UNVERIFIED},
  *     {@code skip} by default, or {@code send})
+ * @param brand the product name and links the welcome email shows ({@code WELCOME_EMAIL_PRODUCT_NAME}, {@code
+ *     WELCOME_EMAIL_SIGN_IN_URL}, {@code WELCOME_EMAIL_SUPPORT_URL}; each optional, the links https)
+ * @param defaultLocale the welcome email's locale for users whose own has no templates ({@code
+ *     WELCOME_EMAIL_DEFAULT_LOCALE}, {@code en} by default)
+ * @param configurationSet the SES configuration set every send names ({@code SES_CONFIGURATION_SET}), so bounces
+ *     and complaints reach its event destination; empty for emulators without one
  * @param aws region and endpoints of the AWS clients
  */
 public record ProvisionerConfig(
@@ -53,52 +60,22 @@ public record ProvisionerConfig(
         Optional<String> userServiceApiKey,
         Optional<String> userServiceApiKeySecretArn,
         UnverifiedEmail unverifiedEmail,
+        Brand brand,
+        String defaultLocale,
+        Optional<String> configurationSet,
         AwsSettings aws) {
 
     static ProvisionerConfig from(Settings settings) {
-        String sender = settings.required(
-                FunctionEnvironment.SENDER_ADDRESS, "the verified SES identity welcome emails are sent from");
-        if (!EmailAddresses.isPlausible(sender)) {
-            throw new ConfigurationException("Environment variable SENDER_ADDRESS is not an email address");
-        }
+        String sender = sender(settings);
         Duration base =
                 settings.seconds(FunctionEnvironment.BACKOFF_BASE_SECONDS, Duration.ofSeconds(2), Duration.ZERO);
         Duration cap =
                 settings.seconds(FunctionEnvironment.BACKOFF_CAP_SECONDS, Duration.ofSeconds(300), Duration.ZERO);
-        if (cap.compareTo(RetryBackoff.MAX_DELAY) > 0) {
-            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most " + RetryBackoff.MAX_DELAY.toSeconds()
-                    + " (SQS's 12-hour visibility limit, less an hour of processing)");
-        }
-        if (base.compareTo(cap) > 0) {
-            throw new ConfigurationException("BACKOFF_BASE_SECONDS (" + base.toSeconds()
-                    + ") must not exceed BACKOFF_CAP_SECONDS (" + cap.toSeconds() + ")");
-        }
+        checkBackoff(base, cap);
         AwsSettings aws = settings.aws();
-        Duration lease = settings.seconds(
-                FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, Duration.ofSeconds(60), Duration.ofSeconds(1));
-        if (lease.compareTo(aws.apiCallTimeout()) <= 0 || lease.compareTo(RetryBackoff.MAX_DELAY) > 0) {
-            throw new ConfigurationException("EMAIL_CLAIM_LEASE_SECONDS (" + lease.toSeconds()
-                    + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
-                    + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
-        }
+        Duration lease = lease(settings, aws);
         Optional<URI> userService = settings.optionalUri(FunctionEnvironment.USER_SERVICE_URL);
-        Duration worstCase = RecordBudget.worstCase(aws.apiCallTimeout(), lease, userService.isPresent());
-        Duration reserve = settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, worstCase, Duration.ZERO);
-        if (reserve.compareTo(worstCase) < 0) {
-            throw new ConfigurationException(FunctionEnvironment.RECORD_TIME_RESERVE_MS + " (" + reserve.toMillis()
-                    + " ms) is less than one record may take with these timeouts (" + worstCase.toMillis()
-                    + " ms: see RecordBudget); a record started with less left could be cut off with its batch's"
-                    + " response. Leave it unset, or lower AWS_API_CALL_TIMEOUT_MS or EMAIL_CLAIM_LEASE_SECONDS");
-        }
-        // Zero when unset: Lambda does not tell a function its configured timeout.
-        Duration functionTimeout =
-                settings.seconds(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Duration.ZERO, Duration.ZERO);
-        if (!functionTimeout.isZero() && functionTimeout.compareTo(RecordBudget.minimumFunctionTimeout(reserve)) < 0) {
-            throw new ConfigurationException("The function timeout (" + functionTimeout.toSeconds() + " s, "
-                    + FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS + ") cannot hold one record ("
-                    + reserve.toMillis() + " ms) and the invocation's margin ("
-                    + RecordBudget.INVOCATION_MARGIN.toMillis() + " ms)");
-        }
+        Duration reserve = reserve(settings, aws, lease, userService.isPresent());
         if (userService.isPresent() && !isHttpsOrLoopback(userService.get())) {
             throw new ConfigurationException("Environment variable " + FunctionEnvironment.USER_SERVICE_URL
                     + " must be an https URL (http only on loopback, for local runs): the request carries the API key");
@@ -123,7 +100,78 @@ public record ProvisionerConfig(
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN),
                 settings.enumValue(
                         FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, UnverifiedEmail.class, UnverifiedEmail.SKIP),
+                new Brand(
+                        settings.optional(FunctionEnvironment.WELCOME_EMAIL_PRODUCT_NAME)
+                                .orElse(""),
+                        link(settings, FunctionEnvironment.WELCOME_EMAIL_SIGN_IN_URL),
+                        link(settings, FunctionEnvironment.WELCOME_EMAIL_SUPPORT_URL)),
+                settings.optional(FunctionEnvironment.WELCOME_EMAIL_DEFAULT_LOCALE)
+                        .orElse("en"),
+                settings.optional(FunctionEnvironment.SES_CONFIGURATION_SET),
                 aws);
+    }
+
+    private static String sender(Settings settings) {
+        String sender = settings.required(
+                FunctionEnvironment.SENDER_ADDRESS, "the verified SES identity welcome emails are sent from");
+        if (!EmailAddresses.isPlausible(sender)) {
+            throw new ConfigurationException("Environment variable SENDER_ADDRESS is not an email address");
+        }
+        return sender;
+    }
+
+    private static void checkBackoff(Duration base, Duration cap) {
+        if (cap.compareTo(RetryBackoff.MAX_DELAY) > 0) {
+            throw new ConfigurationException("BACKOFF_CAP_SECONDS must be at most " + RetryBackoff.MAX_DELAY.toSeconds()
+                    + " (SQS's 12-hour visibility limit, less an hour of processing)");
+        }
+        if (base.compareTo(cap) > 0) {
+            throw new ConfigurationException("BACKOFF_BASE_SECONDS (" + base.toSeconds()
+                    + ") must not exceed BACKOFF_CAP_SECONDS (" + cap.toSeconds() + ")");
+        }
+    }
+
+    private static Duration lease(Settings settings, AwsSettings aws) {
+        Duration lease = settings.seconds(
+                FunctionEnvironment.EMAIL_CLAIM_LEASE_SECONDS, Duration.ofSeconds(60), Duration.ofSeconds(1));
+        if (lease.compareTo(aws.apiCallTimeout()) <= 0 || lease.compareTo(RetryBackoff.MAX_DELAY) > 0) {
+            throw new ConfigurationException("EMAIL_CLAIM_LEASE_SECONDS (" + lease.toSeconds()
+                    + ") must be longer than one SES call may take (AWS_API_CALL_TIMEOUT_MS, "
+                    + aws.apiCallTimeout().toMillis() + " ms) and at most " + RetryBackoff.MAX_DELAY.toSeconds());
+        }
+        return lease;
+    }
+
+    /** One record's reserve (RecordBudget), checked against the timeouts and the function's own timeout. */
+    private static Duration reserve(Settings settings, AwsSettings aws, Duration lease, boolean userService) {
+        Duration worstCase = RecordBudget.worstCase(aws.apiCallTimeout(), lease, userService);
+        Duration reserve = settings.millis(FunctionEnvironment.RECORD_TIME_RESERVE_MS, worstCase, Duration.ZERO);
+        if (reserve.compareTo(worstCase) < 0) {
+            throw new ConfigurationException(FunctionEnvironment.RECORD_TIME_RESERVE_MS + " (" + reserve.toMillis()
+                    + " ms) is less than one record may take with these timeouts (" + worstCase.toMillis()
+                    + " ms: see RecordBudget); a record started with less left could be cut off with its batch's"
+                    + " response. Leave it unset, or lower AWS_API_CALL_TIMEOUT_MS or EMAIL_CLAIM_LEASE_SECONDS");
+        }
+        // Zero when unset: Lambda does not tell a function its configured timeout.
+        Duration functionTimeout =
+                settings.seconds(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Duration.ZERO, Duration.ZERO);
+        if (!functionTimeout.isZero() && functionTimeout.compareTo(RecordBudget.minimumFunctionTimeout(reserve)) < 0) {
+            throw new ConfigurationException("The function timeout (" + functionTimeout.toSeconds() + " s, "
+                    + FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS + ") cannot hold one record ("
+                    + reserve.toMillis() + " ms) and the invocation's margin ("
+                    + RecordBudget.INVOCATION_MARGIN.toMillis() + " ms)");
+        }
+        return reserve;
+    }
+
+    /** A link for the welcome email: https (http on loopback, for local runs), or empty when unset. */
+    private static String link(Settings settings, String name) {
+        Optional<URI> url = settings.optionalUri(name);
+        if (url.isPresent() && !isHttpsOrLoopback(url.get())) {
+            throw new ConfigurationException("Environment variable " + name
+                    + " must be an https URL (http only on loopback, for local runs): it is a link in every email");
+        }
+        return url.map(URI::toString).orElse("");
     }
 
     /** https, or http to this machine, where nothing is on the wire. */

@@ -9,6 +9,7 @@ import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import dev.provisioning.common.logging.LogContext;
 import dev.provisioning.common.metrics.MetricsSettings;
+import dev.provisioning.email.WelcomeEmailTemplates;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,11 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
             Clock clock = Clock.systemUTC();
             AccountProvisioner provisioner = new AccountProvisioner(
                     new AccountStore(dynamoDb, config.tableName()),
-                    new WelcomeEmailSender(ses, config.senderAddress()),
+                    new WelcomeEmailSender(
+                            ses,
+                            config.senderAddress(),
+                            WelcomeEmailTemplates.load(config.brand(), config.defaultLocale()),
+                            config.configurationSet()),
                     config.userServiceUrl()
                             .map(url -> new UserServiceClient(
                                     clients.httpClient(),

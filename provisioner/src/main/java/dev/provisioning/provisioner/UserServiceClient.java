@@ -45,6 +45,14 @@ final class UserServiceClient {
     }
 
     void createUser(UserConfirmed message) {
+        Answer answer = post(message);
+        judge(message, answer.status(), answer.body());
+    }
+
+    /** The status and (the start of) the body of the user service's answer. */
+    private record Answer(int status, byte[] body) {}
+
+    private Answer post(UserConfirmed message) {
         byte[] body = payload(message);
         SdkHttpRequest.Builder request = SdkHttpRequest.builder()
                 .uri(url)
@@ -53,20 +61,19 @@ final class UserServiceClient {
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .putHeader("Idempotency-Key", message.idempotencyKey());
         apiKey.ifPresent(key -> request.putHeader("X-Api-Key", key));
-        int status;
-        byte[] answer = new byte[0];
         try {
             HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
                             .request(request.build())
                             .contentStreamProvider(() -> new ByteArrayInputStream(body))
                             .build())
                     .call();
-            status = response.httpResponse().statusCode();
+            byte[] answer = new byte[0];
             if (response.responseBody().isPresent()) {
                 try (var in = response.responseBody().get()) {
                     answer = in.readNBytes(MAX_ANSWER_BYTES);
                 }
             }
+            return new Answer(response.httpResponse().statusCode(), answer);
         } catch (IOException | UncheckedIOException e) {
             throw new TransientFailureException(
                     "USER_SERVICE_UNREACHABLE",
@@ -75,6 +82,10 @@ final class UserServiceClient {
                     Duration.ZERO,
                     e);
         }
+    }
+
+    /** Returns when the user service has the account; otherwise throws the failure its status means. */
+    private static void judge(UserConfirmed message, int status, byte[] answer) {
         if (status >= 200 && status < 300) {
             return;
         }

@@ -3,11 +3,10 @@ package dev.provisioning.local.aws;
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.AwsSettings;
 import dev.provisioning.common.Settings;
+import dev.provisioning.local.lifecycle.Closer;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -29,7 +28,7 @@ public final class LocalAws implements AutoCloseable {
     static final String ACCESS_KEY = "local";
     static final String SECRET_KEY = "local";
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Closer closer = new Closer("every local AWS service");
     private ElasticMqServer sqsServer;
     private DynamoDbLocalServer dynamoDbServer;
     private MotoServer moto;
@@ -63,8 +62,7 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        started.add(resource);
-        return resource;
+        return closer.register(resource);
     }
 
     /**
@@ -120,21 +118,6 @@ public final class LocalAws implements AutoCloseable {
 
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("Could not stop every local AWS service", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        started.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        closer.close();
     }
 }

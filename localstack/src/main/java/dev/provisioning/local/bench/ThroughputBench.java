@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -397,24 +396,33 @@ public final class ThroughputBench {
         }
     }
 
+    static final String HEADING = "## Provisioner throughput (`./pipeline bench throughput`)";
+
+    static final String INTRO = """
+            The provisioner's deployable jar in the local Lambda host, one warm instance invoked one batch at a time \
+            (batches received and deleted as Lambda's event source mapping does, with `ReportBatchItemFailures`), over \
+            queued confirmations, with a latency added to every DynamoDB and SES call by a loopback proxy in front of \
+            DynamoDB Local and moto (standing in for the network to a regional endpoint), once per `BATCH_CONCURRENCY` \
+            in the same run. Accounts/s = sign-ups over the pass's wall time; billed = the invocations' durations, each \
+            rounded up to the millisecond as Lambda bills, as GB-seconds at the function's memory size, per 1,000 \
+            sign-ups. Medians over the passes, min–max in brackets. The machine is shared with other builds: compare \
+            the rows of one run, not runs with each other.
+            """;
+
     static String markdown(Result r) {
         StringBuilder md = new StringBuilder();
         Options o = r.options();
-        md.append("\n## Provisioner throughput (`").append(o.command()).append("`)\n\n");
-        md.append("Machine: ")
-                .append(r.machine())
-                .append(", shared with other builds while measured. JDK: ")
-                .append(r.jdk())
-                .append(". Written ")
+        md.append("### `")
+                .append(o.command())
+                .append("`, ")
                 .append(Instant.now())
-                .append(".\n\n");
+                .append("\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "%d queued confirmations per pass, %d pass(es) per concurrency, +%d ms on every DynamoDB and SES call"
-                        + " (a loopback proxy in front of DynamoDB Local and moto), batches of %d, one warm instance of"
-                        + " the deployable jar in the local Lambda host, invoked one batch at a time. Billed = the"
-                        + " invocations' durations rounded up to the millisecond, as GB-s at %d MB. Medians, min–max"
-                        + " in brackets.%n%n",
+                "Machine: %s, shared with other builds. JDK %s. %d sign-ups per pass, %d pass(es) per concurrency,"
+                        + " +%d ms on every DynamoDB and SES call, batches of %d, %d MB.%n%n",
+                r.machine(),
+                r.jdk(),
                 o.users(),
                 o.runs(),
                 o.latency().toMillis(),
@@ -444,12 +452,28 @@ public final class ThroughputBench {
         return md.toString();
     }
 
-    private static void append(Path markdown, String table) throws IOException {
-        Path parent = markdown.toAbsolutePath().getParent();
+    /**
+     * Appends the run's table to the end of this benchmark's section of the page (created with its introduction the
+     * first time), leaving the other benchmarks' sections as they are: the page's layout, one {@code ## } section
+     * per benchmark, as the bench module's benchmarks write it.
+     */
+    static void append(Path page, String table) throws IOException {
+        Path parent = page.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(markdown, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        String text = Files.exists(page) ? Files.readString(page) : "# Benchmarks\n";
+        int start = text.indexOf("\n" + HEADING + "\n");
+        String updated;
+        if (start < 0) {
+            updated = text.stripTrailing() + "\n\n" + HEADING + "\n\n" + INTRO.strip() + "\n\n" + table.strip() + "\n";
+        } else {
+            int next = text.indexOf("\n## ", start + HEADING.length() + 1);
+            int end = next < 0 ? text.length() : next;
+            updated = text.substring(0, end).stripTrailing() + "\n\n" + table.strip() + "\n"
+                    + (next < 0 ? "" : "\n" + text.substring(next + 1));
+        }
+        Files.writeString(page, updated, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String machine() {

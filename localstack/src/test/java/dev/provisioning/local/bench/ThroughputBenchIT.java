@@ -36,7 +36,7 @@ class ThroughputBenchIT {
                     assertThat(pass.billedMillis()).isPositive();
                 }));
         assertThat(Files.readString(markdown))
-                .contains("./pipeline bench throughput --quick --users 30", "| BATCH_CONCURRENCY |", result.line())
+                .contains(ThroughputBench.HEADING, "--quick --users 30", "| BATCH_CONCURRENCY |", result.line())
                 .doesNotContain(markdown.toString());
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
-import dev.provisioning.local.LocalRun;
+import dev.provisioning.local.PipelineDriver;
 import dev.provisioning.local.PipelineReport;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,7 +32,7 @@ class ChaosIT {
         try (LocalPipeline pipeline =
                 LocalPipeline.start(Settings.fromEnvironment(), HarnessPaths.discover(), options)) {
 
-            LocalRun.Outcome outcome = LocalRun.drive(pipeline, USERS, POISON, System.err);
+            PipelineDriver.Outcome outcome = PipelineDriver.drive(pipeline, USERS, POISON, System.err);
 
             PipelineReport report = outcome.report();
             System.err.println(report.summaryLine(0) + outcome.figures());

@@ -8,6 +8,7 @@ import dev.provisioning.common.Settings;
 import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
 import dev.provisioning.local.aws.PipelineResources;
+import dev.provisioning.local.lifecycle.Closer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -79,7 +80,7 @@ final class LocalStackEnvironment implements PipelineEnvironment {
 
     private record User(String sub, String email, String name) {}
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Closer closer = new Closer("every part of the LocalStack environment");
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final AtomicLong triggerInvocations = new AtomicLong();
     private final HttpClient http =
@@ -123,7 +124,7 @@ final class LocalStackEnvironment implements PipelineEnvironment {
         log.info("Starting {} through Testcontainers", image.asCanonicalNameString());
         // Registered first: a start that fails after creating the container (a timeout, a crashed
         // service) must still stop it; stop() on a container that never started does nothing.
-        started.add(container::stop);
+        closer.register(container::stop);
         container.start();
         endpoint = container.getEndpoint();
         region = container.getRegion();
@@ -238,8 +239,7 @@ final class LocalStackEnvironment implements PipelineEnvironment {
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        started.add(resource);
-        return resource;
+        return closer.register(resource);
     }
 
     @Override
@@ -465,21 +465,6 @@ final class LocalStackEnvironment implements PipelineEnvironment {
 
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("Could not stop every part of the LocalStack environment", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        started.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        closer.close();
     }
 }

@@ -6,7 +6,7 @@ import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
-import dev.provisioning.local.LocalRun;
+import dev.provisioning.local.PipelineDriver;
 import dev.provisioning.local.PipelineReport;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +31,7 @@ class MetricsUnderFaultsIT {
                 .withProvisionerEnvironment(Map.of("METRICS_NAMESPACE", namespace))
                 .withChaos(new LocalPipeline.Chaos(0.2, 0, 0, 0.1));
         try (LocalPipeline faulty = LocalPipeline.start(Settings.fromEnvironment(), HarnessPaths.discover(), options)) {
-            LocalRun.Outcome outcome = LocalRun.drive(faulty, FAULTED_USERS, FAULTED_POISON, System.err);
+            PipelineDriver.Outcome outcome = PipelineDriver.drive(faulty, FAULTED_USERS, FAULTED_POISON, System.err);
             PipelineReport report = outcome.report();
             assertThat(report.lost()).isZero();
             assertThat(faulty.proxies().stream().mapToLong(p -> p.faults()).sum())

@@ -1,6 +1,7 @@
 package dev.provisioning.ops.doctor;
 
 import dev.provisioning.common.AccountItem;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +38,12 @@ final class TableChecks {
             checks.add(Check.couldNotCheck("table", e));
             return;
         }
+        checks.add(key(name, table));
+        checks.addAll(settings(name, table));
+        checks.add(pointInTimeRecovery(name));
+    }
+
+    private static Check key(String name, TableDescription table) {
         List<KeySchemaElement> keys = table.keySchema();
         boolean hashOnAccountId = keys.size() == 1
                 && keys.get(0).attributeName().equals(AccountItem.KEY)
@@ -46,13 +53,17 @@ final class TableChecks {
                 .map(AttributeDefinition::attributeTypeAsString)
                 .anyMatch("S"::equals);
         if (hashOnAccountId && string) {
-            checks.add(Check.ok("table", name + " key accountId (HASH, S), " + table.tableStatusAsString()));
-        } else {
-            checks.add(Check.fail(
-                    "table",
-                    name + " has key " + keys + ", expected accountId (HASH, S) alone",
-                    "point --table (TABLE_NAME) at the accounts table the stack created"));
+            return Check.ok("table", name + " key accountId (HASH, S), " + table.tableStatusAsString());
         }
+        return Check.fail(
+                "table",
+                name + " has key " + keys + ", expected accountId (HASH, S) alone",
+                "point --table (TABLE_NAME) at the accounts table the stack created");
+    }
+
+    /** What the stack sets on the table: on demand, deletion protection, the AWS managed KMS key. */
+    private static List<Check> settings(String name, TableDescription table) {
+        List<Check> checks = new ArrayList<>();
         // A table created with provisioned capacity has no BillingModeSummary.
         BillingMode billing = table.billingModeSummary() == null
                 ? BillingMode.PROVISIONED
@@ -86,21 +97,24 @@ final class TableChecks {
                     "aws dynamodb update-table --table-name " + name
                             + " --sse-specification Enabled=true,SSEType=KMS"));
         }
+        return checks;
+    }
+
+    private Check pointInTimeRecovery(String name) {
         try {
             PointInTimeRecoveryDescription pitr = dynamoDb.describeContinuousBackups(r -> r.tableName(name))
                     .continuousBackupsDescription()
                     .pointInTimeRecoveryDescription();
             if (pitr != null && pitr.pointInTimeRecoveryStatus() == PointInTimeRecoveryStatus.ENABLED) {
-                checks.add(Check.ok("table.pitr", name + " has point-in-time recovery"));
-            } else {
-                checks.add(Check.warn(
-                        "table.pitr",
-                        name + " has no point-in-time recovery: a bad write or delete cannot be undone",
-                        "aws dynamodb update-continuous-backups --table-name " + name
-                                + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true"));
+                return Check.ok("table.pitr", name + " has point-in-time recovery");
             }
+            return Check.warn(
+                    "table.pitr",
+                    name + " has no point-in-time recovery: a bad write or delete cannot be undone",
+                    "aws dynamodb update-continuous-backups --table-name " + name
+                            + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true");
         } catch (SdkException e) {
-            checks.add(Check.couldNotCheck("table.pitr", e));
+            return Check.couldNotCheck("table.pitr", e);
         }
     }
 }

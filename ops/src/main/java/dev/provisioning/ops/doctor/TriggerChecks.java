@@ -49,30 +49,9 @@ final class TriggerChecks {
 
         String configured =
                 pool.lambdaConfig() == null ? null : pool.lambdaConfig().postConfirmation();
-        // The permission that matters is the one on the function Cognito actually invokes.
-        String invoked;
-        boolean mayFix = true;
-        if (configured == null) {
-            checks.add(Check.fail(
-                    "pool.post-confirmation",
-                    "the pool has no PostConfirmation trigger",
-                    manualLambdaConfigSteps(poolId, target.function().orElse("<trigger alias ARN>"))));
-            // Checked (and with --fix, prepared) on --function, ready for when the pool is wired to it.
-            invoked = target.function().orElse(null);
-        } else if (target.function().isPresent()
-                && !FunctionRef.sameFunction(configured, target.function().get())) {
-            checks.add(Check.fail(
-                    "pool.post-confirmation",
-                    "PostConfirmation is " + configured + ", expected "
-                            + target.function().get(),
-                    manualLambdaConfigSteps(poolId, target.function().get())));
-            invoked = configured;
-            // Granting Cognito a function the pool should not invoke would hide the miswiring, not fix it.
-            mayFix = false;
-        } else {
-            checks.add(Check.ok("pool.post-confirmation", configured));
-            invoked = configured;
-        }
+        Invoked invokedFunction = postConfirmation(target, poolId, configured, checks);
+        String invoked = invokedFunction.function();
+        boolean mayFix = invokedFunction.mayFix();
         if (invoked == null) {
             checks.add(Check.skip(
                     "pool.trigger-permission",
@@ -95,6 +74,36 @@ final class TriggerChecks {
             }
         }
         checks.addAll(permission);
+    }
+
+    /**
+     * The function whose permission matters: the one Cognito actually invokes.
+     *
+     * @param mayFix false when the pool invokes another function than {@code --function}: granting Cognito a
+     *     function the pool should not invoke would hide the miswiring, not fix it
+     */
+    private record Invoked(String function, boolean mayFix) {}
+
+    private static Invoked postConfirmation(Target target, String poolId, String configured, List<Check> checks) {
+        if (configured == null) {
+            checks.add(Check.fail(
+                    "pool.post-confirmation",
+                    "the pool has no PostConfirmation trigger",
+                    manualLambdaConfigSteps(poolId, target.function().orElse("<trigger alias ARN>"))));
+            // Checked (and with --fix, prepared) on --function, ready for when the pool is wired to it.
+            return new Invoked(target.function().orElse(null), true);
+        }
+        if (target.function().isPresent()
+                && !FunctionRef.sameFunction(configured, target.function().get())) {
+            checks.add(Check.fail(
+                    "pool.post-confirmation",
+                    "PostConfirmation is " + configured + ", expected "
+                            + target.function().get(),
+                    manualLambdaConfigSteps(poolId, target.function().get())));
+            return new Invoked(configured, false);
+        }
+        checks.add(Check.ok("pool.post-confirmation", configured));
+        return new Invoked(configured, true);
     }
 
     /** @param fixable whether {@code --fix} would add the permission, so the hint may offer it */
@@ -122,6 +131,21 @@ final class TriggerChecks {
             return List.of(
                     Check.skip(name, "could not check: unreadable policy of " + ref + ": " + e.getOriginalMessage()));
         }
+        Grants grants = classify(statements, ref, poolArn, account);
+        List<Check> checks = new ArrayList<>(grants.warnings());
+        checks.add(0, verdict(grants, ref, poolId, poolArn, account, missingHint));
+        return checks;
+    }
+
+    /**
+     * What the statements grant this pool: the first fully scoped one, one without SourceAccount, one for any pool;
+     * the rest are warnings (unevaluated conditions, another account, another pool).
+     */
+    private record Grants(
+            InvokeStatement scoped, InvokeStatement withoutAccount, InvokeStatement anyPool, List<Check> warnings) {}
+
+    private static Grants classify(List<InvokeStatement> statements, FunctionRef ref, String poolArn, String account) {
+        String name = "pool.trigger-permission";
         List<Check> checks = new ArrayList<>();
         InvokeStatement scoped = null;
         InvokeStatement withoutAccount = null;
@@ -160,41 +184,41 @@ final class TriggerChecks {
                         "once sure no pool uses it: " + removeCommand(ref, statement.sid())));
             }
         }
+        return new Grants(scoped, withoutAccount, anyPool, List.copyOf(checks));
+    }
+
+    private static Check verdict(
+            Grants grants, FunctionRef ref, String poolId, String poolArn, String account, String missingHint) {
+        String name = "pool.trigger-permission";
+        InvokeStatement scoped = grants.scoped();
+        InvokeStatement withoutAccount = grants.withoutAccount();
+        InvokeStatement anyPool = grants.anyPool();
         if (scoped != null) {
-            checks.add(
-                    0,
-                    Check.ok(
-                            name,
-                            "SourceArn matches " + poolArn + " and SourceAccount " + account + " (statement "
-                                    + scoped.sid() + " on " + ref + ")"));
+            return Check.ok(
+                    name,
+                    "SourceArn matches " + poolArn + " and SourceAccount " + account + " (statement " + scoped.sid()
+                            + " on " + ref + ")");
         } else if (withoutAccount != null) {
-            checks.add(
-                    0,
-                    Check.warn(
-                            name,
-                            "SourceArn matches " + poolArn + " (statement " + withoutAccount.sid() + " on " + ref
-                                    + ") but has no SourceAccount",
-                            replaceHint(ref, poolId, poolArn, withoutAccount.sid())));
+            return Check.warn(
+                    name,
+                    "SourceArn matches " + poolArn + " (statement " + withoutAccount.sid() + " on " + ref
+                            + ") but has no SourceAccount",
+                    replaceHint(ref, poolId, poolArn, withoutAccount.sid()));
         } else if (anyPool != null) {
-            checks.add(
-                    0,
-                    Check.warn(
-                            name,
-                            "statement " + anyPool.sid() + " lets " + COGNITO_PRINCIPAL + " invoke " + ref
-                                    + " without a SourceArn: any pool"
-                                    + (anyPool.restrictsSourceAccount() ? " of account " + account : "") + " may",
-                            replaceHint(ref, poolId, poolArn, anyPool.sid())));
+            return Check.warn(
+                    name,
+                    "statement " + anyPool.sid() + " lets " + COGNITO_PRINCIPAL + " invoke " + ref
+                            + " without a SourceArn: any pool"
+                            + (anyPool.restrictsSourceAccount() ? " of account " + account : "") + " may",
+                    replaceHint(ref, poolId, poolArn, anyPool.sid()));
         } else {
-            checks.add(
-                    0,
-                    Check.fail(
-                            name,
-                            "no statement allows " + COGNITO_PRINCIPAL + " with SourceArn " + poolArn
-                                    + " and SourceAccount " + account + " on " + ref
-                                    + ": Cognito is denied (AccessDeniedException / UnexpectedLambdaException)",
-                            missingHint));
+            return Check.fail(
+                    name,
+                    "no statement allows " + COGNITO_PRINCIPAL + " with SourceArn " + poolArn
+                            + " and SourceAccount " + account + " on " + ref
+                            + ": Cognito is denied (AccessDeniedException / UnexpectedLambdaException)",
+                    missingHint);
         }
-        return checks;
     }
 
     private Check addPermission(String function, String poolId, String poolArn) {

@@ -1,0 +1,181 @@
+package dev.provisioning.local;
+
+import dev.provisioning.local.chaos.FaultInjectingProxy;
+import dev.provisioning.local.chaos.PoisonMessages;
+import dev.provisioning.ops.cli.Progress;
+import dev.provisioning.ops.reconcile.Reconciler;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
+
+/**
+ * What a run does on a started pipeline: poison messages, sign-ups through cognito-local, the drain, reconcile
+ * rounds, and the report read back from the emulators. {@code ./pipeline local} and the chaos tests both drive the
+ * pipeline through here, so the command and the tests prove the same thing.
+ */
+public final class PipelineDriver {
+
+    private PipelineDriver() {}
+
+    /** What a run ended with: the report read from the emulators, and the chaos figures. */
+    public record Outcome(PipelineReport report, String figures, int reconciled, Set<String> poisonMessageIds) {}
+
+    /**
+     * The run itself, on a started pipeline: poison, sign-ups, drain, reconcile, report. Tests call
+     * this too, so the command and the chaos test prove the same thing.
+     */
+    public static Outcome drive(LocalPipeline pipeline, int users, int poisonCount, PrintStream err) {
+        Set<String> poison = putPoison(pipeline, poisonCount);
+        signUp(pipeline, users, err);
+        drain(pipeline, err);
+        int reconciled = 0;
+        Reconciler reconciler = new Reconciler(
+                pipeline.cognitoClient().sdk(),
+                pipeline.aws().dynamoDb(),
+                pipeline.aws().sqs(),
+                Clock.systemUTC());
+        for (int round = 0; round < 3; round++) {
+            // The trigger fails open: a confirmation it could not enqueue is healed here, by the same
+            // code as the operators' ./pipeline reconcile.
+            Reconciler.Result result = reconciler.reconcile(
+                    pipeline.userPool().poolId(),
+                    pipeline.resources().tableName(),
+                    pipeline.resources().queueUrl(),
+                    PipelineReport.deadLetteredSubs(pipeline),
+                    false,
+                    0,
+                    Progress.NONE);
+            // A reconcile that could not finish must say so: the users it did not reach count as lost.
+            result.error().ifPresent(error -> err.println("reconcile stopped early: " + error));
+            int missing = result.enqueued();
+            if (missing == 0) {
+                break;
+            }
+            err.printf(Locale.ROOT, "reconcile: re-enqueued %d confirmed users without an account%n", missing);
+            reconciled += missing;
+            drain(pipeline, err);
+        }
+        PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
+        return new Outcome(report, chaosFigures(pipeline, reconciled), reconciled, poison);
+    }
+
+    private static void drain(LocalPipeline pipeline, PrintStream err) {
+        err.println("waiting for the queue to drain");
+        boolean drained = pipeline.awaitDrained(Duration.ofMinutes(10), new DepthPrinter(err));
+        if (!drained) {
+            err.println("the queue did not drain within 10 minutes; reporting the state as it is");
+        }
+    }
+
+    /** Prints the queue depth when it changes, so a long drain shows progress without flooding. */
+    private static final class DepthPrinter implements java.util.function.LongConsumer {
+        private final PrintStream err;
+        private long last = -1;
+
+        DepthPrinter(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(long depth) {
+            if (depth != last) {
+                err.printf(Locale.ROOT, "  queue depth %d%n", depth);
+                last = depth;
+            }
+        }
+    }
+
+    /** Puts {@code count} malformed messages on the queue; returns their message ids. */
+    static Set<String> putPoison(LocalPipeline pipeline, int count) {
+        Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+            String body = PoisonMessages.get(i).body();
+            ids.add(pipeline.aws()
+                    .sqs()
+                    .sendMessage(
+                            b -> b.queueUrl(pipeline.resources().queueUrl()).messageBody(body))
+                    .messageId());
+        }
+        return ids;
+    }
+
+    static String chaosFigures(LocalPipeline pipeline, int reconciled) {
+        long faults = 0;
+        long crashes = 0;
+        long duplicates = 0;
+        long sesCrashes = 0;
+        long lostAnswers = 0;
+        long lostSends = 0;
+        for (FaultInjectingProxy proxy : pipeline.proxies()) {
+            faults += proxy.faults();
+            lostAnswers += proxy.lostAnswers();
+            lostSends += proxy.lostAnswersOf("SendEmail");
+            crashes += proxy.crashes();
+            duplicates += proxy.duplicates();
+            sesCrashes += proxy.crashesAfter("SendEmail");
+        }
+        return String.format(
+                Locale.ROOT,
+                " retries=%d reconciled=%d faults_injected=%d lost_answers=%d lost_email_answers=%d crashes=%d"
+                        + " crashes_after_email=%d duplicate_invocations=%d",
+                pipeline.mapping().stats().redeliveries(),
+                reconciled,
+                faults,
+                lostAnswers,
+                lostSends,
+                crashes,
+                sesCrashes,
+                duplicates);
+    }
+
+    private static void signUp(LocalPipeline pipeline, int users, PrintStream err) {
+        var pool = pipeline.userPool();
+        int step = Math.max(1, users / 10);
+        for (int i = 1; i <= users; i++) {
+            pipeline.cognitoClient()
+                    .signUpAndConfirm(pool.poolId(), pool.clientId(), email(i), "Local-Passw0rd!", displayName(i));
+            if (i % step == 0 || i == users) {
+                err.printf(Locale.ROOT, "  confirmed %d/%d%n", i, users);
+            }
+        }
+    }
+
+    /** Test addresses on reserved example domains; one in seven has an internationalised domain. */
+    static String email(int i) {
+        return String.format(Locale.ROOT, i % 7 == 0 ? "user%05d@exämple.com" : "user%05d@example.com", i);
+    }
+
+    /** Names a real sign-up form receives, hostile ones included. */
+    static String displayName(int i) {
+        return switch (i % 5) {
+            case 0 -> "<b>O'Brien & \"Sons\"</b> " + i;
+            case 1 -> "Zoë Ørsted " + i;
+            case 2 -> "Ada Lovelace " + i;
+            case 3 -> "李小龍 " + i;
+            default -> "";
+        };
+    }
+
+    static List<PipelineReport.ConfirmedUser> confirmedUsers(LocalPipeline pipeline) {
+        List<PipelineReport.ConfirmedUser> users = new ArrayList<>();
+        for (UserType user :
+                pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
+            users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
+        }
+        return users;
+    }
+
+    private static String attribute(UserType user, String name) {
+        return user.attributes().stream()
+                .filter(a -> a.name().equals(name))
+                .map(AttributeType::value)
+                .findFirst()
+                .orElse(null);
+    }
+}
