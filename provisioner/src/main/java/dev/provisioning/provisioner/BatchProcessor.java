@@ -68,7 +68,7 @@ final class BatchProcessor {
     /** SQS's largest message delay. */
     private static final int MAX_DELAY_SECONDS = 900;
 
-    private BatchProcessor(Builder builder) {
+    BatchProcessor(BatchProcessorBuilder builder) {
         this.codec = builder.codec;
         this.provisioner = require(builder.provisioner, "withProvisioner");
         this.classifier = builder.classifier;
@@ -91,8 +91,8 @@ final class BatchProcessor {
     }
 
     /** A builder; provisioner, backoff, dead letters, queue and record reserve are required. */
-    static Builder builder() {
-        return new Builder();
+    static BatchProcessorBuilder builder() {
+        return new BatchProcessorBuilder();
     }
 
     /**
@@ -361,99 +361,5 @@ final class BatchProcessor {
     static int visibilitySeconds(Duration delay) {
         long millis = Math.max(0, delay.toMillis());
         return (int) Math.min(RetryBackoff.MAX_DELAY.toSeconds(), (millis + 999) / 1000);
-    }
-
-    /**
-     * Builds a {@link BatchProcessor}, in the shape of Powertools' {@code BatchMessageHandlerBuilder}. Defaults: the
-     * standard codec and classifier, the system clock, metrics disabled, the queue's default receive count and
-     * records one at a time.
-     */
-    static final class Builder {
-        private UserConfirmedCodec codec = UserConfirmedCodec.create();
-        private RecordProvisioner provisioner;
-        private FailureClassifier classifier = new FailureClassifier();
-        private RetryBackoff backoff;
-        private DeadLetterPublisher deadLetters;
-        private SqsClient sqs;
-        private String queueUrl;
-        private int maxReceiveCount = dev.provisioning.common.Deployment.MAX_RECEIVE_COUNT;
-        private Clock clock = Clock.systemUTC();
-        private Duration recordReserve;
-        private ProvisioningMetrics metrics = ProvisioningMetrics.disabled();
-        private int concurrency = 1;
-
-        private Builder() {}
-
-        Builder withCodec(UserConfirmedCodec codec) {
-            this.codec = java.util.Objects.requireNonNull(codec, "codec");
-            return this;
-        }
-
-        /** What provisions one decoded record. */
-        Builder withProvisioner(RecordProvisioner provisioner) {
-            this.provisioner = provisioner;
-            return this;
-        }
-
-        Builder withClassifier(FailureClassifier classifier) {
-            this.classifier = java.util.Objects.requireNonNull(classifier, "classifier");
-            return this;
-        }
-
-        /** The delay a failed record waits before its next receive. */
-        Builder withBackoff(RetryBackoff backoff) {
-            this.backoff = backoff;
-            return this;
-        }
-
-        Builder withDeadLetters(DeadLetterPublisher deadLetters) {
-            this.deadLetters = deadLetters;
-            return this;
-        }
-
-        /**
-         * The queue the records come from: for backoff, deferral and requeue.
-         *
-         * @param maxReceiveCount its redrive policy's {@code maxReceiveCount}
-         */
-        Builder withQueue(SqsClient sqs, String queueUrl, int maxReceiveCount) {
-            if (maxReceiveCount < 1) {
-                throw new IllegalArgumentException("maxReceiveCount must be at least 1, got " + maxReceiveCount);
-            }
-            this.sqs = sqs;
-            this.queueUrl = queueUrl;
-            this.maxReceiveCount = maxReceiveCount;
-            return this;
-        }
-
-        Builder withClock(Clock clock) {
-            this.clock = java.util.Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** A record is not started with less of the invocation left (see {@code RecordBudget}). */
-        Builder withRecordReserve(Duration recordReserve) {
-            this.recordReserve = recordReserve;
-            return this;
-        }
-
-        Builder withMetrics(ProvisioningMetrics metrics) {
-            this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
-            return this;
-        }
-
-        /** At most this many records in flight at once, 1 to {@link #MAX_CONCURRENCY}. */
-        Builder withConcurrency(int concurrency) {
-            if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-                throw new IllegalArgumentException(
-                        "concurrency must be 1 to " + MAX_CONCURRENCY + ", got " + concurrency);
-            }
-            this.concurrency = concurrency;
-            return this;
-        }
-
-        BatchProcessor build() {
-            return new BatchProcessor(this);
-        }
     }
 }

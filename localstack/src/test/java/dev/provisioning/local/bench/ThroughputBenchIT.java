@@ -16,8 +16,8 @@ class ThroughputBenchIT {
     @Test
     void quick_whenRun_provisionsEveryConfirmationAndPrintsTheResultLine(@TempDir Path work) throws Exception {
         Path markdown = work.resolve("benchmarks.md");
-        ThroughputBench.Options options = ThroughputBench.Options.parse(
-                new String[] {"--quick", "--users", "30", "--markdown", markdown.toString()});
+        ThroughputOptions options =
+                ThroughputOptions.parse(new String[] {"--quick", "--users", "30", "--markdown", markdown.toString()});
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         ThroughputBench.Result result =
@@ -36,7 +36,7 @@ class ThroughputBenchIT {
                     assertThat(pass.billedMillis()).isPositive();
                 }));
         assertThat(Files.readString(markdown))
-                .contains(ThroughputBench.HEADING, "--quick --users 30", "| BATCH_CONCURRENCY |", result.line())
+                .contains(ThroughputReport.HEADING, "--quick --users 30", "| BATCH_CONCURRENCY |", result.line())
                 .doesNotContain(markdown.toString());
     }
 }
