@@ -177,7 +177,9 @@ public final class TriggerBench {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
+            // Its own section only: the other benchmarks' sections of the page stay.
+            BenchmarksPage.replaceSection(
+                    options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
         }
         return result;
     }

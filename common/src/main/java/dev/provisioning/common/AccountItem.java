@@ -20,6 +20,8 @@ public final class AccountItem {
     public static final String EMAIL_CLAIMED_AT = "emailClaimedAt";
     /** Claims taken on the welcome email send, released ones included. */
     public static final String EMAIL_ATTEMPTS = "emailAttempts";
+    /** Why SES refused the welcome email for the user's address, with {@link EmailState#REJECTED}. */
+    public static final String EMAIL_REJECTED = "emailRejected";
     /** Why a user with an address gets no welcome email. */
     public static final String EMAIL_SKIPPED = "emailSkipped";
     /** {@link UserServiceState}, present once the user service accepted the account. */
@@ -33,11 +35,16 @@ public final class AccountItem {
         SENDING,
         SENT,
         /** The user gets no welcome email (no address, or an unverified one under the skip rule). */
-        NOT_APPLICABLE;
+        NOT_APPLICABLE,
+        /**
+         * SES refused the message for this recipient (an address on its suppression list, a rejected address):
+         * given up, never retried, the reason in {@link #EMAIL_REJECTED}; the account stays.
+         */
+        REJECTED;
 
         /** Whether nothing is left to do for the email. */
         public boolean isDone() {
-            return this == SENT || this == NOT_APPLICABLE;
+            return this == SENT || this == NOT_APPLICABLE || this == REJECTED;
         }
     }
 

@@ -63,6 +63,12 @@ public final class MetricNames {
     /** Accounts created without a welcome email because the address is not verified (WELCOME_EMAIL_UNVERIFIED). */
     public static final String EMAIL_UNVERIFIED = "provisioning.email.unverified";
 
+    /**
+     * Counter: welcome emails SES refused for their recipient (a suppressed or rejected address): given up for that
+     * user only, the account kept and the reason on its item.
+     */
+    public static final String EMAIL_REJECTED = "provisioning.email.rejected";
+
     /** Counter: POSTs to the optional user service, {@code outcome} = {@code success} or {@code failure}. */
     public static final String USER_SERVICE_SYNC = "provisioning.userservice.sync";
 
@@ -102,6 +108,7 @@ public final class MetricNames {
         public static final String EMAIL_SENT = MetricNames.EMAIL_SENT + ".count";
         public static final String EMAIL_RESENT = MetricNames.EMAIL_RESENT + ".count";
         public static final String EMAIL_UNVERIFIED = MetricNames.EMAIL_UNVERIFIED + ".count";
+        public static final String EMAIL_REJECTED = MetricNames.EMAIL_REJECTED + ".count";
         public static final String USER_SERVICE_SYNC = MetricNames.USER_SERVICE_SYNC + ".count";
         public static final String FAILURE_TRANSIENT = MetricNames.FAILURE_TRANSIENT + ".count";
         public static final String FAILURE_CONFIGURATION = MetricNames.FAILURE_CONFIGURATION + ".count";

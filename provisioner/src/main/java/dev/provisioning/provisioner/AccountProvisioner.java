@@ -79,9 +79,8 @@ final class AccountProvisioner {
                             busy.remaining(),
                             null);
                 case EmailClaim.Claimed claimed -> {
-                    send(account.accountId(), message, claimed.token(), claimedAt);
-                    sent = true;
-                    resent = claimed.takeover();
+                    sent = send(account.accountId(), message, claimed.token(), claimedAt);
+                    resent = sent && claimed.takeover();
                 }
             }
         }
@@ -164,7 +163,8 @@ final class AccountProvisioner {
                 e);
     }
 
-    private void send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
+    /** @return true when SES accepted the email, false when it refused it for the recipient (given up) */
+    private boolean send(String accountId, UserConfirmed message, String token, Instant claimedAt) {
         String sesMessageId;
         try {
             sesMessageId = email.send(message.email(), message.name(), message.locale());
@@ -174,8 +174,15 @@ final class AccountProvisioner {
                 // the takeover that follows is counted, so any second email stays explained.
                 throw outcomeUnknown(accountId, e);
             }
-            // SES refused the request (a 4xx: throttling, a rejected address or sender): nothing was sent, so
-            // the next attempt need not wait out the lease.
+            if (email.isRecipientRefused(e)) {
+                // SES refused this address (suppressed, rejected): asking again gets the same answer. The email is
+                // given up for this user only; the account stays and the record succeeds.
+                accounts.markEmailRejected(accountId, token, WelcomeEmailSender.describeRefusal(e), clock.instant());
+                metrics.recordEmailRejected();
+                return false;
+            }
+            // SES refused the request (a 4xx: throttling, an unverified sender, a paused account): nothing was
+            // sent, so the next attempt need not wait out the lease.
             try {
                 accounts.releaseEmailClaim(accountId, token, e.getClass().getSimpleName());
             } catch (RuntimeException releaseFailed) {
@@ -203,5 +210,6 @@ final class AccountProvisioner {
                     Duration.ZERO,
                     null);
         }
+        return true;
     }
 }

@@ -186,6 +186,25 @@ final class AccountStore {
                         ":now", s(now.toString())));
     }
 
+    /**
+     * Gives the welcome email up after SES refused it for its recipient: {@code REJECTED} with SES's reason, the claim
+     * released; fenced by the claim token like {@link #markEmailSent}.
+     *
+     * @return false when another attempt took the claim over
+     */
+    boolean markEmailRejected(String accountId, String token, String reason, Instant now) {
+        return fencedUpdate(
+                accountId,
+                "emailClaimToken = :token",
+                "SET emailState = :rejected, " + AccountItem.EMAIL_REJECTED + " = :reason, emailRejectedAt = :now,"
+                        + " updatedAt = :now REMOVE emailClaimToken",
+                Map.of(
+                        ":token", s(token),
+                        ":rejected", s(AccountItem.EmailState.REJECTED.name()),
+                        ":reason", s(reason),
+                        ":now", s(now.toString())));
+    }
+
     /** Records that the user service has the user; idempotent. */
     void markUserServiceSynced(String accountId, Instant now) {
         dynamoDb.updateItem(UpdateItemRequest.builder()

@@ -36,7 +36,13 @@ final class FailureClassifier {
             "InvalidClientTokenId",
             "ResourceNotFoundException",
             "AWS.SimpleQueueService.NonExistentQueue",
-            "QueueDoesNotExist");
+            "QueueDoesNotExist",
+            // SES: sending paused (for the account, e.g. after a review of its bounce or complaint rate, or for the
+            // configuration set), the configuration set missing, the MAIL FROM domain not verified.
+            "AccountSendingPausedException",
+            "ConfigurationSetSendingPausedException",
+            "ConfigurationSetDoesNotExist",
+            "MailFromDomainNotVerifiedException");
 
     private static final Set<String> PERMANENT_SERVICE_ERRORS =
             Set.of("MessageRejected", "InvalidParameterValue", "ValidationException", "SerializationException");

@@ -131,6 +131,11 @@ class ProvisioningMetrics {
                 registry.counter(MetricNames.EMAIL_UNVERIFIED, common).increment());
     }
 
+    /** Records a welcome email SES refused for its recipient (suppressed or rejected), given up for that user. */
+    void recordEmailRejected() {
+        measure(registry -> registry.counter(MetricNames.EMAIL_REJECTED, common).increment());
+    }
+
     /** Records a record the dead-letter queue accepted. */
     void recordDeadLettered() {
         measure(registry -> outcome(registry, MetricNames.RECORDS, "dead_lettered"));

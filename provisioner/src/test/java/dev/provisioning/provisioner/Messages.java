@@ -29,4 +29,24 @@ final class Messages {
                 "client-1",
                 Map.of());
     }
+
+    /** The same message with Cognito's {@code locale} attribute. */
+    static UserConfirmed withLocale(UserConfirmed m, String locale) {
+        return new UserConfirmed(
+                m.schemaVersion(),
+                m.messageId(),
+                m.idempotencyKey(),
+                m.userPoolId(),
+                m.userName(),
+                m.sub(),
+                m.email(),
+                m.emailVerified(),
+                m.name(),
+                m.triggerSource(),
+                m.confirmedAt(),
+                m.region(),
+                m.clientId(),
+                m.clientMetadata(),
+                locale);
+    }
 }

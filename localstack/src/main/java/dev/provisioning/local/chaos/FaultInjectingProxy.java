@@ -21,8 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback HTTP proxy in front of one local emulator that makes a chosen fraction of the calls
- * fail the way AWS calls fail: throttling, a 500, a timeout, a connection reset. Injected faults
+ * A loopback HTTP proxy in front of one local emulator that adds a fixed latency to every call (the network to a
+ * regional endpoint) and makes a chosen fraction of the calls fail the way AWS calls fail: throttling, a 500, a timeout, a connection reset. Injected faults
  * happen before forwarding (the service never saw the call). Lost answers happen after it: the
  * service acted, and the caller gets a 500, a timeout or a reset instead of its answer, as when a
  * response is lost on the way back. Optionally, after forwarding, it runs
@@ -52,6 +52,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * @param duplicateRate fraction of calls forwarded twice (the second answer is returned)
      * @param timeoutDelay how long a TIMEOUT fault holds the call before dropping it
      * @param crash what a crash does (e.g. kill the function instance), or null
+     * @param latency added to every call before it is forwarded, standing in for the network to a regional
+     *     endpoint (the emulators answer on loopback in well under a millisecond)
      */
     public record Plan(
             double faultRate,
@@ -59,14 +61,37 @@ public final class FaultInjectingProxy implements AutoCloseable {
             double crashRate,
             double duplicateRate,
             Duration timeoutDelay,
-            Runnable crash) {
+            Runnable crash,
+            Duration latency) {
+
+        public Plan {
+            if (latency == null || latency.isNegative()) {
+                throw new IllegalArgumentException("latency must be zero or more, got " + latency);
+            }
+        }
+
+        /** Faults only, no added latency. */
+        public Plan(
+                double faultRate,
+                double lostAnswerRate,
+                double crashRate,
+                double duplicateRate,
+                Duration timeoutDelay,
+                Runnable crash) {
+            this(faultRate, lostAnswerRate, crashRate, duplicateRate, timeoutDelay, crash, Duration.ZERO);
+        }
 
         public static Plan none() {
             return new Plan(0, 0, 0, 0, Duration.ZERO, null);
         }
 
+        /** No faults; every call held for {@code latency} before it is forwarded. */
+        public static Plan latency(Duration latency) {
+            return new Plan(0, 0, 0, 0, Duration.ZERO, null, latency);
+        }
+
         public boolean isNone() {
-            return faultRate <= 0 && lostAnswerRate <= 0 && crashRate <= 0 && duplicateRate <= 0;
+            return faultRate <= 0 && lostAnswerRate <= 0 && crashRate <= 0 && duplicateRate <= 0 && latency.isZero();
         }
     }
 
@@ -166,6 +191,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (plan.latency().isPositive()) {
+                Thread.sleep(plan.latency());
+            }
             ThreadLocalRandom random = ThreadLocalRandom.current();
             if (random.nextDouble() < plan.faultRate()) {
                 Fault fault = Fault.values()[random.nextInt(Fault.values().length)];

@@ -145,7 +145,8 @@ final class UserTracer {
         }
         String email = account.getOrDefault(AccountItem.EMAIL_STATE, AccountItem.EmailState.PENDING.name());
         if (!email.equals(AccountItem.EmailState.SENT.name())
-                && !email.equals(AccountItem.EmailState.NOT_APPLICABLE.name())) {
+                && !email.equals(AccountItem.EmailState.NOT_APPLICABLE.name())
+                && !email.equals(AccountItem.EmailState.REJECTED.name())) {
             return Trace.Verdict.EMAIL_PENDING;
         }
         // The provisioner syncs after the email, and writes userServiceState only once it succeeded.

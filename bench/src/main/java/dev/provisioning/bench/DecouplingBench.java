@@ -1,0 +1,332 @@
+package dev.provisioning.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.provisioning.common.FunctionEnvironment;
+import dev.provisioning.common.Settings;
+import dev.provisioning.local.aws.MotoServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * {@code ./pipeline bench decoupling}: does a sign-up wait for, or fail with, the downstream? Drives sign-ups at a
+ * fixed rate through the product's trigger (it enqueues) and through a synchronous baseline ({@link
+ * SyncBaselineTrigger}: account, email and user service inline), each while DynamoDB, SES and the user service are
+ * healthy, {@code slowMs} slower per call, and failing (see {@link DecouplingProbe}). Reports p50/p99 response times
+ * and the fraction of sign-ups over Cognito's 5 s or failed, and prints {@code result decoupling_p99_ratio=...
+ * sync_p99_ratio=... sync_failed_fraction=... ours_failed_fraction=...} last.
+ *
+ * <p>SQS is ElasticMQ and DynamoDB and SES are moto, all on loopback; the user service is a stub that answers 200.
+ * Owns every process and server it starts.
+ */
+public final class DecouplingBench {
+
+    /** Cognito waits this long for a trigger, then fails the sign-up (and retries the invocation). */
+    static final long COGNITO_TIMEOUT_MS = 5000;
+
+    private static final String TABLE = "bench-accounts";
+    private static final String SENDER = "welcome@example.com";
+    private static final Pattern PHASE = Pattern.compile(
+            "PHASE condition=(\\w+) n=(\\d+) p50_ms=([\\d.]+) p99_ms=([\\d.]+) over_or_failed=(\\d+) failed=(\\d+)"
+                    + " unfinished=\\d+");
+
+    /**
+     * What to run.
+     *
+     * @param rate sign-ups per second
+     * @param count sign-ups per condition
+     * @param warmup invocations before the first condition, downstream healthy
+     * @param slowMs latency added to each downstream call in the slow condition
+     * @param runs how many times the whole set runs (medians and min–max across them)
+     * @param markdown the page the table is appended to, or null
+     * @param command the command line to show in the table
+     */
+    record Options(double rate, int count, int warmup, long slowMs, int runs, Path markdown, String command) {
+
+        static Options parse(String[] args) {
+            double rate = 10;
+            int count = 150;
+            int warmup = 100;
+            long slowMs = 500;
+            int runs = 3;
+            Path markdown = null;
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--quick" -> {
+                        count = 30;
+                        warmup = 30;
+                        runs = 1;
+                        shown.add(arg);
+                    }
+                    case "--rate" -> rate = Double.parseDouble(shown(shown, arg, args[++i]));
+                    case "--count" -> count = Integer.parseInt(shown(shown, arg, args[++i]));
+                    case "--warmup" -> warmup = Integer.parseInt(shown(shown, arg, args[++i]));
+                    case "--slow-ms" -> slowMs = Long.parseLong(shown(shown, arg, args[++i]));
+                    case "--runs" -> runs = Integer.parseInt(shown(shown, arg, args[++i]));
+                    case "--markdown" -> markdown = Path.of(args[++i]);
+                    default ->
+                        throw new IllegalArgumentException("unknown option: " + arg
+                                + " (known: --quick --rate N --count N --warmup N --slow-ms N --runs N)");
+                }
+            }
+            if (rate <= 0 || count < 1 || warmup < 0 || slowMs < 0 || runs < 1) {
+                throw new IllegalArgumentException(
+                        "rate, count and runs must be positive; warmup and slow-ms not" + " negative");
+            }
+            String command = String.join(" ", "./pipeline bench decoupling", String.join(" ", shown))
+                    .trim();
+            return new Options(rate, count, warmup, slowMs, runs, markdown, command);
+        }
+
+        private static String shown(List<String> shown, String option, String value) {
+            shown.add(option + " " + value);
+            return value;
+        }
+    }
+
+    /** One condition's figures for one trigger in one run. */
+    record Phase(String condition, int n, double p50Ms, double p99Ms, int overOrFailed, int failed) {
+        double overOrFailedFraction() {
+            return (double) overOrFailed / n;
+        }
+    }
+
+    /** Every run's phases, by trigger ({@code ours}, {@code sync}) and condition. */
+    record Result(List<Map<String, Map<String, Phase>>> runs, long enqueued, long expectedEnqueued, String line) {}
+
+    private final Options options;
+
+    DecouplingBench(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Result result = new DecouplingBench(options).run();
+        System.out.println(result.line());
+        System.exit(0);
+    }
+
+    Result run() throws Exception {
+        SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .withAWSRegion("us-east-1")
+                .withAWSAccountId("000000000000")
+                .start();
+        HttpServer userService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        AtomicLong userPosts = new AtomicLong();
+        userService.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        userService.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                userPosts.incrementAndGet();
+                exchange.sendResponseHeaders(201, -1);
+            }
+        });
+        userService.start();
+        try (MotoServer moto = MotoServer.start(MotoServer.findExecutable(Settings.fromEnvironment()), line -> {})) {
+            URI sqsEndpoint = URI.create("http://127.0.0.1:"
+                    + elasticMq.waitUntilStarted().localAddress().getPort());
+            StaticCredentialsProvider credentials =
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
+            String queueUrl;
+            try (SqsClient sqs = SqsClient.builder()
+                            .region(Region.US_EAST_1)
+                            .endpointOverride(sqsEndpoint)
+                            .credentialsProvider(credentials)
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build();
+                    DynamoDbClient dynamo = DynamoDbClient.builder()
+                            .region(Region.US_EAST_1)
+                            .endpointOverride(moto.endpoint())
+                            .credentialsProvider(credentials)
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build();
+                    SesClient ses = SesClient.builder()
+                            .region(Region.US_EAST_1)
+                            .endpointOverride(moto.endpoint())
+                            .credentialsProvider(credentials)
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build()) {
+                queueUrl = sqs.createQueue(b -> b.queueName("bench-decoupling")).queueUrl();
+                dynamo.createTable(b -> b.tableName(TABLE)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(AttributeDefinition.builder()
+                                .attributeName("accountId")
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
+                        .keySchema(KeySchemaElement.builder()
+                                .attributeName("accountId")
+                                .keyType(KeyType.HASH)
+                                .build()));
+                ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
+                Map<String, String> environment = new LinkedHashMap<>();
+                environment.put(FunctionEnvironment.QUEUE_URL, queueUrl);
+                environment.put("AWS_REGION", "us-east-1");
+                environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
+                environment.put("AWS_ACCESS_KEY_ID", "bench");
+                environment.put("AWS_SECRET_ACCESS_KEY", "bench");
+                List<Map<String, Map<String, Phase>>> runs = new ArrayList<>();
+                for (int run = 1; run <= options.runs(); run++) {
+                    Map<String, Map<String, Phase>> phases = new LinkedHashMap<>();
+                    for (String mode : List.of("ours", "sync")) {
+                        progress("run " + run + "/" + options.runs() + ": " + mode);
+                        phases.put(mode, probe(mode, moto.endpoint(), userService, environment));
+                    }
+                    runs.add(phases);
+                }
+                long enqueued = Long.parseLong(sqs.getQueueAttributes(b ->
+                                b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                        .attributes()
+                        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+                long expected = (long) options.runs()
+                        * (options.warmup() + (long) options.count() * DecouplingProbe.CONDITIONS.size());
+                Result result = new Result(runs, enqueued, expected, resultLine(runs));
+                if (options.markdown() != null) {
+                    BenchmarksPage.appendToSection(
+                            options.markdown(),
+                            DecouplingReport.HEADING,
+                            DecouplingReport.INTRO,
+                            new DecouplingReport(options, result).table());
+                }
+                return result;
+            }
+        } finally {
+            userService.stop(0);
+            elasticMq.stopAndWait();
+        }
+    }
+
+    private Map<String, Phase> probe(String mode, URI moto, HttpServer userService, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DecouplingProbe.class.getName(),
+                mode,
+                Double.toString(options.rate()),
+                Integer.toString(options.count()),
+                Integer.toString(options.warmup()),
+                Long.toString(options.slowMs()),
+                Long.toString(COGNITO_TIMEOUT_MS),
+                moto.toString(),
+                "http://127.0.0.1:" + userService.getAddress().getPort(),
+                TABLE,
+                SENDER));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+        builder.environment().putAll(environment);
+        Path stderr = Files.createTempFile("decoupling-" + mode, ".log");
+        builder.redirectError(stderr.toFile());
+        Process process = builder.start();
+        Map<String, Phase> phases = new LinkedHashMap<>();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                Matcher matcher = PHASE.matcher(line);
+                if (matcher.matches()) {
+                    Phase phase = new Phase(
+                            matcher.group(1),
+                            Integer.parseInt(matcher.group(2)),
+                            Double.parseDouble(matcher.group(3)),
+                            Double.parseDouble(matcher.group(4)),
+                            Integer.parseInt(matcher.group(5)),
+                            Integer.parseInt(matcher.group(6)));
+                    phases.put(phase.condition(), phase);
+                    progress("  " + mode + " " + line.substring("PHASE ".length()));
+                }
+            }
+        } finally {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        if (!phases.keySet().containsAll(DecouplingProbe.CONDITIONS)) {
+            throw new IllegalStateException("the " + mode + " probe exited " + process.exitValue()
+                    + " without reporting every condition; its stderr:\n" + tail(Files.readString(stderr)));
+        }
+        Files.deleteIfExists(stderr);
+        return phases;
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+    }
+
+    /** The four figures of the issue, each the median over the runs. */
+    static String resultLine(List<Map<String, Map<String, Phase>>> runs) {
+        return String.format(
+                Locale.ROOT,
+                "result decoupling_p99_ratio=%.2f sync_p99_ratio=%.2f sync_failed_fraction=%.3f"
+                        + " ours_failed_fraction=%.3f",
+                median(runs, r -> ratio(r.get("ours"))),
+                median(runs, r -> ratio(r.get("sync"))),
+                median(runs, r -> r.get("sync").get("failing").overOrFailedFraction()),
+                median(runs, r -> r.get("ours").get("failing").overOrFailedFraction()));
+    }
+
+    /** p99 slow / p99 healthy of one trigger in one run. */
+    static double ratio(Map<String, Phase> phases) {
+        return phases.get("slow").p99Ms()
+                / Math.max(0.001, phases.get("healthy").p99Ms());
+    }
+
+    static double median(
+            List<Map<String, Map<String, Phase>>> runs,
+            java.util.function.ToDoubleFunction<Map<String, Map<String, Phase>>> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    static double min(
+            List<Map<String, Map<String, Phase>>> runs,
+            java.util.function.ToDoubleFunction<Map<String, Map<String, Phase>>> figure) {
+        return runs.stream().mapToDouble(figure).min().orElseThrow();
+    }
+
+    static double max(
+            List<Map<String, Map<String, Phase>>> runs,
+            java.util.function.ToDoubleFunction<Map<String, Map<String, Phase>>> figure) {
+        return runs.stream().mapToDouble(figure).max().orElseThrow();
+    }
+
+    private static void progress(String message) {
+        System.err.println("bench decoupling: " + message);
+    }
+}
