@@ -172,16 +172,20 @@ public final class TriggerBench {
                 options.coldRuns(),
                 options.warmIterations(),
                 jdk);
-        if (options.markdown() != null) {
-            Path parent = options.markdown().toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            // Its own section only: the other benchmarks' sections of the page stay.
-            BenchmarksPage.replaceSection(
-                    options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
-        }
+        write(result, runs);
         return result;
+    }
+
+    /** Its own section of the benchmarks page only: the other benchmarks' sections stay. */
+    private void write(TriggerBenchResult result, TriggerBenchReport.Runs runs) throws IOException {
+        if (options.markdown() == null) {
+            return;
+        }
+        Path parent = options.markdown().toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        BenchmarksPage.replaceSection(options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
     }
 
     /** Cold starts of every configuration, interleaved so drift on a shared machine touches each alike. */
