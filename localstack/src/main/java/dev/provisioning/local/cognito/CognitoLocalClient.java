@@ -3,10 +3,12 @@ package dev.provisioning.local.cognito;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -31,14 +33,19 @@ public final class CognitoLocalClient implements AutoCloseable {
     private final Path dbDir;
     private final ObjectMapper json = new ObjectMapper();
 
-    CognitoLocalClient(CognitoLocal local) {
+    /**
+     * @param endpoint cognito-local's URL
+     * @param region the region its pool ids carry
+     * @param workDir cognito-local's working directory, whose {@code .cognito/db} holds the confirmation codes
+     */
+    CognitoLocalClient(URI endpoint, String region, Path workDir) {
         this.cognito = CognitoIdentityProviderClient.builder()
-                .endpointOverride(local.endpoint())
-                .region(Region.of(local.region()))
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
-        this.dbDir = local.workDir().resolve(".cognito/db");
+        this.dbDir = workDir.resolve(".cognito/db");
     }
 
     /** The underlying SDK client, for operations without a helper here. */
@@ -72,6 +79,21 @@ public final class CognitoLocalClient implements AutoCloseable {
      * @return the new user's sub (also its Username: cognito-local uses the sub when e-mail is the user name)
      */
     public String signUpAndConfirm(String poolId, String clientId, String email, String password, String name) {
+        return signUpAndConfirm(poolId, clientId, email, password, name, null);
+    }
+
+    /** Like {@link #signUpAndConfirm(String, String, String, String, String)}, with Cognito's {@code locale}. */
+    public String signUpAndConfirm(
+            String poolId, String clientId, String email, String password, String name, String locale) {
+        List<AttributeType> attributes = new ArrayList<>(List.of(
+                attribute("email", email),
+                // Cognito marks an auto-verified email verified when the user confirms with the code sent to it;
+                // cognito-local does not, so the harness says so at sign-up.
+                attribute("email_verified", "true"),
+                attribute("name", name)));
+        if (locale != null) {
+            attributes.add(attribute("locale", locale));
+        }
         String sub = call(
                         "SignUp",
                         poolId,
@@ -79,12 +101,7 @@ public final class CognitoLocalClient implements AutoCloseable {
                         () -> cognito.signUp(r -> r.clientId(clientId)
                                 .username(email)
                                 .password(password)
-                                // Cognito marks an auto-verified email verified when the user confirms with the
-                                // code sent to it; cognito-local does not, so the harness says so at sign-up.
-                                .userAttributes(
-                                        attribute("email", email),
-                                        attribute("email_verified", "true"),
-                                        attribute("name", name))))
+                                .userAttributes(attributes)))
                 .userSub();
         String code = confirmationCode(poolId, email, "SignUp");
         call(
