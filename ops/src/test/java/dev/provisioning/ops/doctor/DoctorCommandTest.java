@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.AlreadyExistsException;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -128,7 +129,11 @@ class DoctorCommandTest {
                 StackOutputs.PROVISIONER_ALIAS_ARN, wiring.provisioner(),
                 StackOutputs.SES_CONFIGURATION_SET, wiring.configurationSet()));
         try (CloudFormationClient cloudFormation = clients.build(CloudFormationClient.builder(), "CLOUDFORMATION")) {
-            cloudFormation.createStack(b -> b.stackName(stack).templateBody(template));
+            try {
+                cloudFormation.createStack(b -> b.stackName(stack).templateBody(template));
+            } catch (AlreadyExistsException e) {
+                // The SDK retried a call whose first attempt created the stack (its answer was late): it exists.
+            }
         }
 
         Result explicit = doctor(wiring.args(wiring.poolId()));
