@@ -1,15 +1,19 @@
 package dev.provisioning.infra;
 
+import dev.provisioning.common.Deployment;
+
 /**
  * Sizes the provisioner's SQS event source from the SES account's maximum sending rate ({@code sesSendingRate},
  * emails per second), so that normal load stays under it and SES throttling, which is retried with backoff, stays
  * the exception.
  *
- * <p>The rule: an invocation works its batch one record at a time, and one record (claim, send, record the send,
- * each a call in the region) takes at least {@link #MIN_RECORD_SECONDS}, so one invocation sends at most {@code
- * 1 / MIN_RECORD_SECONDS} emails a second. {@code MaximumConcurrency} is therefore {@code ceil(rate ×
- * MIN_RECORD_SECONDS)}, at least 2 (the lowest value Lambda accepts; below a rate of 10 a second the two invocations
- * can outpace SES for a moment and the throttled sends wait and retry). The batch size bounds what one invocation
+ * <p>The rule: an invocation works {@code BATCH_CONCURRENCY} records of its batch at once, and one record (claim,
+ * send, record the send, each a call in the region) takes at least {@link #MIN_RECORD_SECONDS}, so one invocation
+ * sends at most {@code BATCH_CONCURRENCY / MIN_RECORD_SECONDS} emails a second. {@link #batchConcurrency()} is what
+ * two invocations (Lambda's least {@code MaximumConcurrency}) may run within the rate, at least 1 and at most {@link
+ * Deployment#BATCH_CONCURRENCY}; {@code MaximumConcurrency} is then {@code ceil(rate × MIN_RECORD_SECONDS /
+ * BATCH_CONCURRENCY)}, at least 2 (below a rate of 10 a second the two invocations can outpace SES for a moment and
+ * the throttled sends wait and retry). The batch size bounds what one invocation
  * holds to what its share of the rate ({@code rate / MaximumConcurrency}) sends in half the function timeout, at
  * least 1 and at most 10: a batch slowed to its share by throttling still ends inside the timeout.
  *
@@ -20,7 +24,7 @@ record SendingRate(double perSecond) {
     /** The least time one record takes end to end; an assumption of four in-region calls, not a measurement. */
     static final double MIN_RECORD_SECONDS = 0.2;
 
-    /** The largest batch the provisioner is designed for (records are worked one at a time). */
+    /** The largest batch the provisioner is designed for without a batching window. */
     static final int MAX_BATCH = 10;
 
     SendingRate {
@@ -41,9 +45,15 @@ record SendingRate(double perSecond) {
         }
     }
 
+    /** The provisioner's {@code BATCH_CONCURRENCY}: what two invocations may run within the rate, 1 to the default. */
+    int batchConcurrency() {
+        return (int)
+                Math.min(Deployment.BATCH_CONCURRENCY, Math.max(1, Math.floor(perSecond * MIN_RECORD_SECONDS / 2)));
+    }
+
     /** The event source's {@code MaximumConcurrency}: 2 to 1000. */
     int maxConcurrency() {
-        return (int) Math.min(1000, Math.max(2, Math.ceil(perSecond * MIN_RECORD_SECONDS)));
+        return (int) Math.min(1000, Math.max(2, Math.ceil(perSecond * MIN_RECORD_SECONDS / batchConcurrency())));
     }
 
     /** The event source's batch size for a function of {@code timeoutSeconds}: 1 to {@link #MAX_BATCH}. */

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param batchingWindowSeconds event source mapping batching window
  * @param provisionerTimeoutSeconds the provisioner's function timeout; the queue's visibility timeout follows it
  * @param maxConcurrency event source mapping maximum concurrency (2..1000)
+ * @param batchConcurrency records of a batch the provisioner works at once ({@code BATCH_CONCURRENCY}, 1..100)
  * @param userServiceUrl optional HTTP user service, or {@code null}
  * @param enqueueFailurePolicy what the trigger does when SendMessage fails
  * @param enqueueTimeoutMs the trigger's total budget for SendMessage
@@ -48,6 +49,7 @@ public record StackSettings(
         int batchingWindowSeconds,
         int provisionerTimeoutSeconds,
         int maxConcurrency,
+        int batchConcurrency,
         String userServiceUrl,
         EnqueueFailurePolicy enqueueFailurePolicy,
         int enqueueTimeoutMs,
@@ -109,6 +111,8 @@ public record StackSettings(
     public static final String PROVISIONER_TIMEOUT_SECONDS = "provisionerTimeoutSeconds";
     /** Context key: event source mapping maximum concurrency. */
     public static final String MAX_CONCURRENCY = "maxConcurrency";
+    /** Context key: the provisioner's BATCH_CONCURRENCY; from sesSendingRate when that is given. */
+    public static final String BATCH_CONCURRENCY = "batchConcurrency";
     /**
      * Context key: the SES account's maximum sending rate (emails per second); when set, it sizes batchSize and
      * maxConcurrency ({@link SendingRate}) unless those are given too.
@@ -168,6 +172,7 @@ public record StackSettings(
         }
         requireRange(BATCHING_WINDOW_SECONDS, batchingWindowSeconds, 0, 300);
         requireRange(BATCH_SIZE, batchSize, 1, 10_000);
+        requireRange(BATCH_CONCURRENCY, batchConcurrency, 1, 100);
         if (batchSize > 10 && batchingWindowSeconds < 1) {
             throw invalid(BATCHING_WINDOW_SECONDS, batchingWindowSeconds, "at least 1 when batchSize > 10 (SQS rule)");
         }
@@ -225,6 +230,10 @@ public record StackSettings(
                         context,
                         MAX_CONCURRENCY,
                         rate.map(SendingRate::maxConcurrency).orElse(5)),
+                integer(
+                        context,
+                        BATCH_CONCURRENCY,
+                        rate.map(SendingRate::batchConcurrency).orElse(Deployment.BATCH_CONCURRENCY)),
                 string(context, USER_SERVICE_URL).orElse(null),
                 policy(context),
                 integer(context, ENQUEUE_TIMEOUT_MS, 2000),

@@ -25,7 +25,11 @@ class SendingRateTest {
     @Test
     void sizes_atProductionRates_concurrencyFollowsTheRate() {
         assertThat(new SendingRate(14).maxConcurrency()).isEqualTo(3);
-        assertThat(new SendingRate(50).maxConcurrency()).isEqualTo(10);
+        assertThat(new SendingRate(14).batchConcurrency()).isEqualTo(1);
+        assertThat(new SendingRate(50).batchConcurrency()).isEqualTo(5);
+        assertThat(new SendingRate(50).maxConcurrency()).isEqualTo(2);
+        assertThat(new SendingRate(500).batchConcurrency()).isEqualTo(10);
+        assertThat(new SendingRate(500).maxConcurrency()).isEqualTo(10);
         assertThat(new SendingRate(50).batchSize(30)).isEqualTo(10);
         assertThat(new SendingRate(1_000_000 / 10.0).maxConcurrency()).isEqualTo(1000);
     }
@@ -38,11 +42,16 @@ class SendingRateTest {
 
         assertThat(sendingRate.maxConcurrency()).isBetween(2, 1000);
         assertThat(sendingRate.batchSize(timeout)).isBetween(1, SendingRate.MAX_BATCH);
-        // Above Lambda's floor of 2, the invocations' combined pace (one record per MIN_RECORD_SECONDS each) is within
-        // one invocation of the rate.
+        assertThat(sendingRate.batchConcurrency()).isBetween(1, dev.provisioning.common.Deployment.BATCH_CONCURRENCY);
+        // Above Lambda's floor of 2, the invocations' combined pace (BATCH_CONCURRENCY records per MIN_RECORD_SECONDS
+        // each) is within one invocation of the rate; at the floor, two invocations keep to it from 10 a second.
+        int c = sendingRate.batchConcurrency();
         if (sendingRate.maxConcurrency() > 2 && sendingRate.maxConcurrency() < 1000) {
-            assertThat((sendingRate.maxConcurrency() - 1) / SendingRate.MIN_RECORD_SECONDS)
+            assertThat((sendingRate.maxConcurrency() - 1) * c / SendingRate.MIN_RECORD_SECONDS)
                     .isLessThan(rate);
+        }
+        if (sendingRate.maxConcurrency() == 2 && rate >= 10) {
+            assertThat(2 * c / SendingRate.MIN_RECORD_SECONDS).isLessThanOrEqualTo(rate + 1e-9);
         }
     }
 
