@@ -20,6 +20,10 @@ public final class StackOutputs {
     public static final String PROVISIONER_ALIAS_ARN = "ProvisionerAliasArn";
     /** The SES sender address of the welcome email. */
     public static final String SENDER_ADDRESS = "SenderAddress";
+    /** The SES configuration set every welcome email names. */
+    public static final String SES_CONFIGURATION_SET = "SesConfigurationSet";
+    /** The SNS topic the configuration set publishes bounces and complaints to. */
+    public static final String EMAIL_FEEDBACK_TOPIC_ARN = "EmailFeedbackTopicArn";
     /** Whether the deployment posts to a user service ({@code true}/{@code false}). */
     public static final String USER_SERVICE = "UserService";
 

@@ -34,6 +34,8 @@ final class Provisioner extends Construct {
             IQueue deadLetterQueue,
             ITable table,
             List<String> senderIdentityArns,
+            String configurationSetName,
+            String configurationSetArn,
             Optional<ISecret> userServiceKey,
             ILogGroup logGroup) {}
 
@@ -92,8 +94,11 @@ final class Provisioner extends Construct {
                 List.of(resources.table().getTableArn())));
         // SES authorises a send against the identity that verifies the sender (the address, its domain or a parent
         // domain); ses:FromAddress still pins the exact address, so a domain identity does not widen what we send as.
+        // A send that names a configuration set is authorised against the set too.
+        List<String> sendResources = new java.util.ArrayList<>(resources.senderIdentityArns());
+        sendResources.add(resources.configurationSetArn());
         role.addToPolicy(LambdaParts.allowWhen(
-                List.of("ses:SendEmail"), resources.senderIdentityArns(), "ses:FromAddress", settings.senderAddress()));
+                List.of("ses:SendEmail"), sendResources, "ses:FromAddress", settings.senderAddress()));
         // What the event source mapping needs, plus ChangeMessageVisibility for the handler's own backoff.
         role.addToPolicy(LambdaParts.allow(
                 List.of(
@@ -126,6 +131,7 @@ final class Provisioner extends Construct {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(FunctionEnvironment.TABLE_NAME, resources.table().getTableName());
         env.put(FunctionEnvironment.SENDER_ADDRESS, settings.senderAddress());
+        env.put(FunctionEnvironment.SES_CONFIGURATION_SET, resources.configurationSetName());
         env.put(FunctionEnvironment.QUEUE_URL, resources.queue().getQueueUrl());
         env.put(FunctionEnvironment.DLQ_URL, resources.deadLetterQueue().getQueueUrl());
         env.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(Deployment.MAX_RECEIVE_COUNT));

@@ -36,8 +36,10 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.ses.ConfigurationSet;
 import software.amazon.awscdk.services.ses.EmailIdentity;
 import software.amazon.awscdk.services.ses.Identity;
+import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -65,6 +67,7 @@ public final class ProvisioningStack extends Stack {
     private final Provisioner provisioner;
     private final CfnPermission cognitoInvokePermission;
     private final Monitoring monitoring;
+    private final EmailReputation emailReputation;
 
     /** Builds the stack from validated settings. */
     public ProvisioningStack(Construct scope, String id, StackProps props, StackSettings settings) {
@@ -87,6 +90,7 @@ public final class ProvisioningStack extends Stack {
             cognitoInvokePermission = CognitoInvokePermission.requireSourceAccount(this, trigger.alias());
         }
 
+        emailReputation = new EmailReputation(this, "EmailReputation");
         provisioner = new Provisioner(
                 this,
                 "Provisioner",
@@ -96,6 +100,8 @@ public final class ProvisioningStack extends Stack {
                         deadLetterQueue,
                         table,
                         senderIdentityArns(settings),
+                        emailReputation.configurationSet().getConfigurationSetName(),
+                        getConfigurationSetArn(),
                         userServiceKey(settings),
                         provisionerLogGroup));
         monitoring = new Monitoring(
@@ -246,6 +252,14 @@ public final class ProvisioningStack extends Stack {
                 "What the queue's event source mapping invokes (alias 'live')");
         output(StackOutputs.SENDER_ADDRESS, settings.senderAddress(), "SES sender of the welcome email");
         output(
+                StackOutputs.SES_CONFIGURATION_SET,
+                emailReputation.configurationSet().getConfigurationSetName(),
+                "SES configuration set every welcome email names (suppression, bounce and complaint events)");
+        output(
+                StackOutputs.EMAIL_FEEDBACK_TOPIC_ARN,
+                emailReputation.feedbackTopic().getTopicArn(),
+                "SNS topic of the welcome email's bounces and complaints");
+        output(
                 StackOutputs.USER_SERVICE,
                 Boolean.toString(settings.userServiceUrl() != null),
                 "Whether the provisioner posts each account to a user service");
@@ -293,6 +307,25 @@ public final class ProvisioningStack extends Stack {
     /** The dead-letter queue. */
     public Queue getDeadLetterQueue() {
         return deadLetterQueue;
+    }
+
+    /** The SES configuration set every welcome email names. */
+    public ConfigurationSet getConfigurationSet() {
+        return emailReputation.configurationSet();
+    }
+
+    /** The configuration set's ARN, which a send that names it is also authorised against. */
+    public String getConfigurationSetArn() {
+        return formatArn(ArnComponents.builder()
+                .service("ses")
+                .resource("configuration-set")
+                .resourceName(emailReputation.configurationSet().getConfigurationSetName())
+                .build());
+    }
+
+    /** The SNS topic of the welcome email's bounces and complaints. */
+    public Topic getEmailFeedbackTopic() {
+        return emailReputation.feedbackTopic();
     }
 
     /** The accounts table. */

@@ -75,6 +75,11 @@ public record StackSettings(
     public static final String PROVISIONER_TIMEOUT_SECONDS = "provisionerTimeoutSeconds";
     /** Context key: event source mapping maximum concurrency. */
     public static final String MAX_CONCURRENCY = "maxConcurrency";
+    /**
+     * Context key: the SES account's maximum sending rate (emails per second); when set, it sizes batchSize and
+     * maxConcurrency ({@link SendingRate}) unless those are given too.
+     */
+    public static final String SES_SENDING_RATE = "sesSendingRate";
     /** Context key: optional HTTP user service URL. */
     public static final String USER_SERVICE_URL = "userServiceUrl";
     /** Context key: the Lambda runtime, {@code java21} or {@code java25} (the default). */
@@ -171,16 +176,21 @@ public record StackSettings(
      * @param baseDir directory against which relative jar paths resolve (the infra module)
      */
     public static StackSettings fromContext(Function<String, Object> context, Path baseDir) {
+        int timeout = integer(context, PROVISIONER_TIMEOUT_SECONDS, DEFAULT_PROVISIONER_TIMEOUT_SECONDS);
+        Optional<SendingRate> rate = string(context, SES_SENDING_RATE).map(SendingRate::parse);
         return new StackSettings(
                 string(context, USER_POOL_ID).orElse(null),
                 string(context, USER_POOL_CONSTRUCT_ID).orElse(DEFAULT_USER_POOL_CONSTRUCT_ID),
                 string(context, SENDER_ADDRESS).orElse(null),
                 bool(context, SENDER_IDENTITY_EXISTS, false),
                 string(context, TABLE_NAME).orElse("accounts"),
-                integer(context, BATCH_SIZE, 10),
+                integer(context, BATCH_SIZE, rate.map(r -> r.batchSize(timeout)).orElse(10)),
                 integer(context, BATCHING_WINDOW_SECONDS, 1),
-                integer(context, PROVISIONER_TIMEOUT_SECONDS, DEFAULT_PROVISIONER_TIMEOUT_SECONDS),
-                integer(context, MAX_CONCURRENCY, 5),
+                timeout,
+                integer(
+                        context,
+                        MAX_CONCURRENCY,
+                        rate.map(SendingRate::maxConcurrency).orElse(5)),
                 string(context, USER_SERVICE_URL).orElse(null),
                 policy(context),
                 integer(context, ENQUEUE_TIMEOUT_MS, 2000),

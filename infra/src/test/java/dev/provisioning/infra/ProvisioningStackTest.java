@@ -91,6 +91,47 @@ class ProvisioningStackTest {
     }
 
     @Test
+    void configurationSet_whenSynthesized_suppressesAndPublishesBouncesAndComplaintsToItsTopic() {
+        Object setName = fx.resolve(fx.stack().getConfigurationSet().getConfigurationSetName());
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::SES::ConfigurationSet",
+                        Map.of(
+                                "SuppressionOptions",
+                                Map.of("SuppressedReasons", List.of("BOUNCE", "COMPLAINT")),
+                                "ReputationOptions",
+                                Map.of("ReputationMetricsEnabled", true)));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::SES::ConfigurationSetEventDestination",
+                        Map.of(
+                                "ConfigurationSetName",
+                                setName,
+                                "EventDestination",
+                                Map.of(
+                                        "Name",
+                                        EmailReputation.EVENT_DESTINATION,
+                                        "Enabled",
+                                        true,
+                                        "MatchingEventTypes",
+                                        List.of("bounce", "complaint"),
+                                        "SnsDestination",
+                                        Map.of(
+                                                "TopicARN",
+                                                fx.resolve(fx.stack()
+                                                        .getEmailFeedbackTopic()
+                                                        .getTopicArn())))));
+        fx.template()
+                .hasResourceProperties(
+                        "AWS::Lambda::Function",
+                        Map.of(
+                                "Handler",
+                                "dev.provisioning.provisioner.ProvisionerHandler::handleRequest",
+                                "Environment",
+                                Map.of("Variables", Match.objectLike(Map.of("SES_CONFIGURATION_SET", setName)))));
+    }
+
+    @Test
     void triggerEnvironment_whenDefaults_namesQueuePolicyAndTimeout() {
         fx.template()
                 .hasResourceProperties(
@@ -177,6 +218,7 @@ class ProvisioningStackTest {
                         Grant.allow("dynamodb:UpdateItem", tableArn),
                         Grant.allow("ses:SendEmail", addressIdentity, fromSender),
                         Grant.allow("ses:SendEmail", domainIdentity, fromSender),
+                        Grant.allow("ses:SendEmail", fx.resolve(fx.stack().getConfigurationSetArn()), fromSender),
                         Grant.allow("sqs:ReceiveMessage", queueArn),
                         Grant.allow("sqs:DeleteMessage", queueArn),
                         Grant.allow("sqs:GetQueueAttributes", queueArn),

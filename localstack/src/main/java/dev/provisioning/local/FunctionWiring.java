@@ -75,6 +75,7 @@ final class FunctionWiring {
         environment.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(resources.maxReceiveCount()));
         environment.put(FunctionEnvironment.TABLE_NAME, resources.tableName());
         environment.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
+        environment.put(FunctionEnvironment.SES_CONFIGURATION_SET, PipelineResources.CONFIGURATION_SET);
         environment.put(
                 FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS,
                 Long.toString(options.provisionerTimeout().toSeconds()));

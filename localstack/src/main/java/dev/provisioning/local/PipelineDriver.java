@@ -62,7 +62,9 @@ public final class PipelineDriver {
             drain(pipeline, err);
         }
         PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
-        return new Outcome(report, chaosFigures(pipeline, reconciled), reconciled, poison);
+        String locales = LocaleReport.figures(
+                usersWithLocale(pipeline), pipeline.aws().moto().sentEmails());
+        return new Outcome(report, chaosFigures(pipeline, reconciled) + locales, reconciled, poison);
     }
 
     private static void drain(LocalPipeline pipeline, PrintStream err) {
@@ -139,7 +141,8 @@ public final class PipelineDriver {
         int step = Math.max(1, users / 10);
         for (int i = 1; i <= users; i++) {
             pipeline.cognitoClient()
-                    .signUpAndConfirm(pool.poolId(), pool.clientId(), email(i), "Local-Passw0rd!", displayName(i));
+                    .signUpAndConfirm(
+                            pool.poolId(), pool.clientId(), email(i), "Local-Passw0rd!", displayName(i), locale(i));
             if (i % step == 0 || i == users) {
                 err.printf(Locale.ROOT, "  confirmed %d/%d%n", i, users);
             }
@@ -149,6 +152,19 @@ public final class PipelineDriver {
     /** Test addresses on reserved example domains; one in seven has an internationalised domain. */
     static String email(int i) {
         return String.format(Locale.ROOT, i % 7 == 0 ? "user%05d@exämple.com" : "user%05d@example.com", i);
+    }
+
+    /**
+     * Cognito's {@code locale} attribute: German, Austrian German (falls back to German), French (no templates: the
+     * default), and none (the default).
+     */
+    static String locale(int i) {
+        return switch (i % 4) {
+            case 0 -> "de";
+            case 1 -> "de-AT";
+            case 2 -> "fr-FR";
+            default -> null;
+        };
     }
 
     /** Names a real sign-up form receives, hostile ones included. */
@@ -167,6 +183,16 @@ public final class PipelineDriver {
         for (UserType user :
                 pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
             users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
+        }
+        return users;
+    }
+
+    private static List<LocaleReport.User> usersWithLocale(LocalPipeline pipeline) {
+        List<LocaleReport.User> users = new ArrayList<>();
+        for (UserType user :
+                pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
+            users.add(new LocaleReport.User(
+                    attribute(user, "email"), attribute(user, "name"), attribute(user, "locale")));
         }
         return users;
     }

@@ -34,6 +34,9 @@ public record PipelineResources(
         int maxReceiveCount,
         Duration visibilityTimeout) {
 
+    /** The SES configuration set every send names, as infra's: created here so a send that names it is valid. */
+    public static final String CONFIGURATION_SET = "welcome-emails";
+
     /** Names and settings of the resources to create. */
     public record Spec(
             String queueName, String tableName, String senderAddress, int maxReceiveCount, Duration visibilityTimeout) {
@@ -74,6 +77,7 @@ public record PipelineResources(
 
         createAccountsTable(dynamoDb, spec.tableName());
         ses.verifyEmailIdentity(b -> b.emailAddress(spec.senderAddress()));
+        ses.createConfigurationSet(b -> b.configurationSet(set -> set.name(CONFIGURATION_SET)));
         return new PipelineResources(
                 queueUrl,
                 queueArn,

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -72,6 +73,21 @@ public final class CognitoLocalClient implements AutoCloseable {
      * @return the new user's sub (also its Username: cognito-local uses the sub when e-mail is the user name)
      */
     public String signUpAndConfirm(String poolId, String clientId, String email, String password, String name) {
+        return signUpAndConfirm(poolId, clientId, email, password, name, null);
+    }
+
+    /** Like {@link #signUpAndConfirm(String, String, String, String, String)}, with Cognito's {@code locale}. */
+    public String signUpAndConfirm(
+            String poolId, String clientId, String email, String password, String name, String locale) {
+        List<AttributeType> attributes = new ArrayList<>(List.of(
+                attribute("email", email),
+                // Cognito marks an auto-verified email verified when the user confirms with the code sent to it;
+                // cognito-local does not, so the harness says so at sign-up.
+                attribute("email_verified", "true"),
+                attribute("name", name)));
+        if (locale != null) {
+            attributes.add(attribute("locale", locale));
+        }
         String sub = call(
                         "SignUp",
                         poolId,
@@ -79,12 +95,7 @@ public final class CognitoLocalClient implements AutoCloseable {
                         () -> cognito.signUp(r -> r.clientId(clientId)
                                 .username(email)
                                 .password(password)
-                                // Cognito marks an auto-verified email verified when the user confirms with the
-                                // code sent to it; cognito-local does not, so the harness says so at sign-up.
-                                .userAttributes(
-                                        attribute("email", email),
-                                        attribute("email_verified", "true"),
-                                        attribute("name", name))))
+                                .userAttributes(attributes)))
                 .userSub();
         String code = confirmationCode(poolId, email, "SignUp");
         call(
