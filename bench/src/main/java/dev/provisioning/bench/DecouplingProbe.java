@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * held past the timeouts, at random). The product's trigger ({@code ours}) only enqueues, so it never calls them;
  * the synchronous baseline ({@code sync}) calls all three inline.
  *
- * <p>Arguments: {@code ours|sync rate count warmup slowMs cutoffMs motoEndpoint userServiceEndpoint table sender}.
+ * <p>Arguments: {@code ours|sync rate count warmup slowMs cutoffMs motoEndpoint userServiceEndpoint table sender firstEvent}.
  * Prints one line per condition: {@code PHASE condition=... n=... p50_ms=... p99_ms=... over_or_failed=...
  * failed=... unfinished=...}; an invocation still running at the cutoff counts as over it, with the cutoff as its time.
  */
@@ -59,6 +59,7 @@ public final class DecouplingProbe {
         URI userService = URI.create(args[7]);
         String table = args[8];
         String sender = args[9];
+        int firstEvent = Integer.parseInt(args[10]);
 
         Map<String, FaultInjectingProxy.Plan> plans = Map.of(
                 "healthy", FaultInjectingProxy.Plan.none(),
@@ -75,14 +76,14 @@ public final class DecouplingProbe {
                 proxies.addAll(List.of(dynamo, ses, users));
                 triggers.put(condition, trigger(mode, dynamo, ses, users, table, sender));
             }
-            int next = 0;
+            int next = firstEvent;
             for (int i = 0; i < warmup; i++) {
                 triggers.get("healthy").invoke(Probes.event(next++));
             }
             if (mode.equals("sync")) {
                 // The slow condition's baseline has clients of its own: primed too, so that it is not measured cold.
                 for (int i = 0; i < SLOW_PRIMING; i++) {
-                    triggers.get("slow").invoke(Probes.event(1_000_000 + i));
+                    triggers.get("slow").invoke(Probes.event(firstEvent + 90_000 + i));
                 }
             }
             // The conditions take turns in blocks, so that drift on the machine (other work, a GC) hits all three.

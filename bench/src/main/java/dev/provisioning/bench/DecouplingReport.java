@@ -83,6 +83,11 @@ final class DecouplingReport {
                         .append(" |\n");
             }
         }
+        figures(page, runs);
+        return page.toString();
+    }
+
+    private void figures(StringBuilder page, List<Map<String, Map<String, DecouplingBench.Phase>>> runs) {
         page.append("\n| figure | value | target |\n|---|---|---|\n")
                 .append("| decoupling_p99_ratio (ours, p99 slow / healthy) | ")
                 .append(spread(runs, r -> DecouplingBench.ratio(r.get("ours")), "%.2f"))
@@ -96,15 +101,17 @@ final class DecouplingReport {
                 .append("| ours_failed_fraction (ours, failing downstream) | ")
                 .append(spread(runs, r -> r.get("ours").get("failing").overOrFailedFraction(), "%.3f"))
                 .append(" | 0 |\n")
-                .append("| sign-ups the trigger enqueued / it was sent (it fails open: one it cannot enqueue within"
-                        + " its budget returns to Cognito all the same, logged, and reconcile re-enqueues it) | ")
+                .append("| distinct sign-ups on the queue / sent through the trigger (it fails open: one it cannot"
+                        + " enqueue within its budget returns to Cognito all the same, logged, and reconcile re-enqueues"
+                        + " it); messages on the queue (a send retried after a lost answer leaves a duplicate) | ")
                 .append(result.enqueued())
                 .append(" / ")
                 .append(result.expectedEnqueued())
+                .append("; ")
+                .append(result.messages())
                 .append(" | all |\n\n`")
                 .append(result.line())
                 .append("`\n");
-        return page.toString();
     }
 
     private static String spread(

@@ -274,15 +274,18 @@ public final class TriggerBench {
                 options.warmIterations(),
                 jdk);
         if (options.markdown() != null) {
-            Path parent = options.markdown().toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            // Its own section only: the other benchmarks' sections of the page stay.
-            BenchmarksPage.replaceSection(
-                    options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
+            writePage(new TriggerBenchReport(result, options, pin).markdown(runs));
         }
         return result;
+    }
+
+    /** Its own section of the page only: the other benchmarks' sections stay. */
+    private void writePage(String markdown) throws IOException {
+        Path parent = options.markdown().toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        BenchmarksPage.replaceSection(options.markdown(), markdown);
     }
 
     /** Cold starts of every configuration, interleaved so drift on a shared machine touches each alike. */

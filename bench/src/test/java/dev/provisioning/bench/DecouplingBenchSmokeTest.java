@@ -38,9 +38,10 @@ class DecouplingBenchSmokeTest {
         assertThat(run.get("ours").get("failing").failed()).isZero();
         assertThat(run.get("sync").get("failing").overOrFailed()).isEqualTo(8);
         // Fail-open: an enqueue that misses its budget on a loaded machine returns all the same (reconcile heals it),
-        // so the count is reported, not required to be complete.
+        // and a send retried after a lost answer leaves a duplicate, so the counts are reported, not required exact.
         assertThat(result.expectedEnqueued()).isEqualTo(4 + 3 * 8);
         assertThat(result.enqueued()).isPositive().isLessThanOrEqualTo(result.expectedEnqueued());
+        assertThat(result.messages()).isGreaterThanOrEqualTo(result.enqueued());
         assertThat(result.line()).endsWith("ours_failed_fraction=0.000");
         String page = Files.readString(markdown);
         assertThat(page)
