@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -146,17 +145,7 @@ public final class DecouplingBench {
                 .withAWSRegion("us-east-1")
                 .withAWSAccountId("000000000000")
                 .start();
-        HttpServer userService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        AtomicLong userPosts = new AtomicLong();
-        userService.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        userService.createContext("/", exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                userPosts.incrementAndGet();
-                exchange.sendResponseHeaders(201, -1);
-            }
-        });
-        userService.start();
+        HttpServer userService = userService();
         try (MotoServer moto = MotoServer.start(MotoServer.findExecutable(Settings.fromEnvironment()), line -> {})) {
             URI sqsEndpoint = URI.create("http://127.0.0.1:"
                     + elasticMq.waitUntilStarted().localAddress().getPort());
@@ -182,36 +171,15 @@ public final class DecouplingBench {
                             .httpClient(UrlConnectionHttpClient.create())
                             .build()) {
                 queueUrl = sqs.createQueue(b -> b.queueName("bench-decoupling")).queueUrl();
-                dynamo.createTable(b -> b.tableName(TABLE)
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(AttributeDefinition.builder()
-                                .attributeName("accountId")
-                                .attributeType(ScalarAttributeType.S)
-                                .build())
-                        .keySchema(KeySchemaElement.builder()
-                                .attributeName("accountId")
-                                .keyType(KeyType.HASH)
-                                .build()));
-                ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
+                prepare(dynamo, ses);
                 Map<String, String> environment = new LinkedHashMap<>();
                 environment.put(FunctionEnvironment.QUEUE_URL, queueUrl);
                 environment.put("AWS_REGION", "us-east-1");
                 environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
                 environment.put("AWS_ACCESS_KEY_ID", "bench");
                 environment.put("AWS_SECRET_ACCESS_KEY", "bench");
-                List<Map<String, Map<String, Phase>>> runs = new ArrayList<>();
-                for (int run = 1; run <= options.runs(); run++) {
-                    Map<String, Map<String, Phase>> phases = new LinkedHashMap<>();
-                    for (String mode : List.of("ours", "sync")) {
-                        progress("run " + run + "/" + options.runs() + ": " + mode);
-                        phases.put(mode, probe(mode, moto.endpoint(), userService, environment));
-                    }
-                    runs.add(phases);
-                }
-                long enqueued = Long.parseLong(sqs.getQueueAttributes(b ->
-                                b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                        .attributes()
-                        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+                List<Map<String, Map<String, Phase>>> runs = runs(moto.endpoint(), userService, environment);
+                long enqueued = depth(sqs, queueUrl);
                 long expected = (long) options.runs()
                         * (options.warmup() + (long) options.count() * DecouplingProbe.CONDITIONS.size());
                 Result result = new Result(runs, enqueued, expected, resultLine(runs));
@@ -228,6 +196,58 @@ public final class DecouplingBench {
             userService.stop(0);
             elasticMq.stopAndWait();
         }
+    }
+
+    private static long depth(SqsClient sqs, String queueUrl) {
+        return Long.parseLong(sqs.getQueueAttributes(
+                        b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    /** Every run: ours, then the synchronous baseline, each through every downstream condition. */
+    private List<Map<String, Map<String, Phase>>> runs(
+            URI moto, HttpServer userService, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        List<Map<String, Map<String, Phase>>> runs = new ArrayList<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            Map<String, Map<String, Phase>> phases = new LinkedHashMap<>();
+            for (String mode : List.of("ours", "sync")) {
+                progress("run " + run + "/" + options.runs() + ": " + mode);
+                phases.put(mode, probe(mode, moto, userService, environment));
+            }
+            runs.add(phases);
+        }
+        return runs;
+    }
+
+    /** The baseline's downstream: the accounts table and a verified sender on moto. */
+    private static void prepare(DynamoDbClient dynamo, SesClient ses) {
+        dynamo.createTable(b -> b.tableName(TABLE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("accountId")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(KeySchemaElement.builder()
+                        .attributeName("accountId")
+                        .keyType(KeyType.HASH)
+                        .build()));
+        ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
+    }
+
+    /** A user service that accepts every account, on loopback. */
+    private static HttpServer userService() throws IOException {
+        HttpServer userService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        userService.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        userService.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(201, -1);
+            }
+        });
+        userService.start();
+        return userService;
     }
 
     private Map<String, Phase> probe(String mode, URI moto, HttpServer userService, Map<String, String> environment)

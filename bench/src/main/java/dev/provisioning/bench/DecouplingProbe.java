@@ -168,21 +168,27 @@ public final class DecouplingProbe {
         long waitForRest = lastScheduled + TimeUnit.MILLISECONDS.toNanos(cutoffMs + 500) - System.nanoTime();
         boolean allReturned = finished.await(Math.max(0, waitForRest), TimeUnit.NANOSECONDS);
         long unfinished = allReturned ? 0 : finished.getCount();
+        synchronized (done) {
+            return summary(nanos, failed, done, unfinished, cutoffMs);
+        }
+    }
+
+    /** Response times and failures, with what did not return by the cutoff counted as over it. */
+    private static String summary(long[] nanos, boolean[] failed, boolean[] done, long unfinished, long cutoffMs) {
+        int count = nanos.length;
         long cutoffNanos = TimeUnit.MILLISECONDS.toNanos(cutoffMs);
         long[] sorted = new long[count];
         int over = 0;
         int failures = 0;
-        synchronized (done) {
-            for (int i = 0; i < count; i++) {
-                long time = done[i] ? nanos[i] : cutoffNanos;
-                sorted[i] = time;
-                boolean isFailed = done[i] && failed[i];
-                if (isFailed) {
-                    failures++;
-                }
-                if (isFailed || !done[i] || time > cutoffNanos) {
-                    over++;
-                }
+        for (int i = 0; i < count; i++) {
+            long time = done[i] ? nanos[i] : cutoffNanos;
+            sorted[i] = time;
+            boolean isFailed = done[i] && failed[i];
+            if (isFailed) {
+                failures++;
+            }
+            if (isFailed || !done[i] || time > cutoffNanos) {
+                over++;
             }
         }
         Arrays.sort(sorted);
