@@ -153,6 +153,7 @@ final class Provisioner extends Construct {
                 FunctionEnvironment.RECORD_TIME_RESERVE_MS,
                 Long.toString(settings.recordWorstCase().toMillis()));
         env.put(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Integer.toString(settings.provisionerTimeoutSeconds()));
+        env.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(Deployment.BATCH_CONCURRENCY));
         env.put(FunctionEnvironment.BACKOFF_BASE_SECONDS, "2");
         env.put(FunctionEnvironment.BACKOFF_CAP_SECONDS, "300");
         env.put(FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE);

@@ -1,5 +1,6 @@
 package dev.provisioning.local;
 
+import dev.provisioning.common.Deployment;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.PipelineResources;
@@ -86,6 +87,7 @@ final class FunctionWiring {
         environment.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
         environment.put(FunctionEnvironment.SES_CONFIGURATION_SET, PipelineResources.CONFIGURATION_SET);
         environment.put(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Long.toString(timeout.toSeconds()));
+        environment.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(Deployment.BATCH_CONCURRENCY));
         environment.putAll(provisionerEnvironment);
         lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
                 .classpath(paths.provisionerJar())
