@@ -55,7 +55,7 @@ final class BenchContext implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return TriggerBench.FUNCTION_MEMORY_MB;
+        return LambdaTarget.FUNCTION_MEMORY_MB;
     }
 
     @Override

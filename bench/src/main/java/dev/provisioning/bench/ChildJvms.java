@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvms {
 
+    /** How long one measured JVM may run. */
+    static final long TIMEOUT_SECONDS = 120;
+
     private final String java;
     private final List<String> lambdaFlags;
     private final boolean pin;
@@ -88,7 +91,7 @@ final class ChildJvms {
             while ((line = out.readLine()) != null) {
                 listener.line(line, start);
             }
-            if (!process.waitFor(TriggerBench.CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(ChildJvms.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("Child JVM did not exit: " + command);
             }
             if (process.exitValue() != 0) {

@@ -45,28 +45,7 @@ final class DecouplingReport {
     String table() {
         List<Map<String, Map<String, DecouplingBench.Phase>>> runs = result.runs();
         StringBuilder page = new StringBuilder();
-        page.append("### Run of ")
-                .append(Instant.now())
-                .append("\n\nMachine: ")
-                .append(BenchmarksPage.machine())
-                .append("; JDK ")
-                .append(Runtime.version())
-                .append(" (")
-                .append(System.getProperty("java.vendor"))
-                .append("). Command: `")
-                .append(options.command())
-                .append("`: ")
-                .append(fmt(options.rate()))
-                .append(" sign-ups/s, ")
-                .append(options.count())
-                .append(" per condition after ")
-                .append(options.warmup())
-                .append(" warm-up invocations, slow = +")
-                .append(options.slowMs())
-                .append(" ms per downstream call; ")
-                .append(runs.size())
-                .append(runs.size() == 1 ? " run" : " runs, medians with min–max")
-                .append(".\n\n");
+        page.append(header(runs.size()));
         page.append("| trigger | downstream | p50 (ms) | p99 (ms) | over 5 s or failed |\n|---|---|---|---|---|\n");
         for (String mode : List.of("ours", "sync")) {
             for (String condition : DecouplingProbe.CONDITIONS) {
@@ -112,6 +91,32 @@ final class DecouplingReport {
                 .append(" | all |\n\n`")
                 .append(result.line())
                 .append("`\n");
+    }
+
+    private String header(int runCount) {
+        return new StringBuilder("### Run of ")
+                .append(Instant.now())
+                .append("\n\nMachine: ")
+                .append(BenchmarksPage.machine())
+                .append("; JDK ")
+                .append(Runtime.version())
+                .append(" (")
+                .append(System.getProperty("java.vendor"))
+                .append("). Command: `")
+                .append(options.command())
+                .append("`: ")
+                .append(fmt(options.rate()))
+                .append(" sign-ups/s, ")
+                .append(options.count())
+                .append(" per condition after ")
+                .append(options.warmup())
+                .append(" warm-up invocations, slow = +")
+                .append(options.slowMs())
+                .append(" ms per downstream call; ")
+                .append(runCount)
+                .append(runCount == 1 ? " run" : " runs, medians with min–max")
+                .append(".\n\n")
+                .toString();
     }
 
     private static String spread(

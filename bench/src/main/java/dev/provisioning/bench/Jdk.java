@@ -28,14 +28,14 @@ public record Jdk(String runtimeVersion, int major, String vendor) {
                 }
             }
         }
-        if (!process.waitFor(TriggerBench.CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        if (!process.waitFor(ChildJvms.TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("Could not run " + java + " -version");
         }
         String specification = properties.getOrDefault("java.specification.version", "0");
         int major = Integer.parseInt(specification.startsWith("1.") ? specification.substring(2) : specification);
-        if (major < TriggerBench.LAMBDA_JAVA_MAJOR) {
+        if (major < LambdaTarget.JAVA_MAJOR) {
             throw new IllegalStateException(java + " is Java " + major + "; the trigger needs Java "
-                    + TriggerBench.LAMBDA_JAVA_MAJOR + " or newer (set BENCH_JAVA_HOME to a JDK 21)");
+                    + LambdaTarget.JAVA_MAJOR + " or newer (set BENCH_JAVA_HOME to a JDK 21)");
         }
         return new Jdk(
                 properties.getOrDefault("java.runtime.version", specification),
@@ -44,7 +44,7 @@ public record Jdk(String runtimeVersion, int major, String vendor) {
     }
 
     boolean matchesLambda() {
-        return TriggerBench.LAMBDA_JAVA_MAJORS.contains(major);
+        return LambdaTarget.JAVA_MAJORS.contains(major);
     }
 
     String describe() {

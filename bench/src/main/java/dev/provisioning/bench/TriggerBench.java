@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -28,118 +27,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class TriggerBench {
 
-    /**
-     * The trigger function's memory in infra ({@code ProvisioningStack}: {@code memorySize(1024)} on
-     * {@code IngestTrigger}). Keep the two in step; {@code --memory-mb} overrides it for a run.
-     */
-    static final int FUNCTION_MEMORY_MB = 1024;
+    /** See {@link LambdaTarget#FUNCTION_MEMORY_MB}. */
+    static final int FUNCTION_MEMORY_MB = LambdaTarget.FUNCTION_MEMORY_MB;
 
-    /** The Java major version of Lambda's java21 runtime, which the measured JVMs should match. */
-    static final int LAMBDA_JAVA_MAJOR = 21;
+    /** See {@link LambdaTarget#JAVA_MAJOR}. */
+    static final int LAMBDA_JAVA_MAJOR = LambdaTarget.JAVA_MAJOR;
 
-    /** The Java releases of Lambda's runtimes infra can deploy ({@code javaRuntime=java21|java25}). */
-    static final java.util.Set<Integer> LAMBDA_JAVA_MAJORS = java.util.Set.of(21, 25);
-
-    /** The class-data archive earns its place when the trigger's cold start with it is ≤ this share of the floor's. */
-    static final double CDS_TARGET = 0.60;
-
-    static final long CHILD_TIMEOUT_SECONDS = 120;
-
-    /**
-     * How much to measure and where things are.
-     *
-     * @param coldRuns JVM starts per configuration (four configurations)
-     * @param warmup warm-up invocations of each of handler and raw send
-     * @param warmIterations measured invocations of each
-     * @param markdown where to write the table, or {@code null}
-     * @param javaHome the JDK the measured JVMs run on ({@code BENCH_JAVA_HOME} in {@code bench/run})
-     * @param memoryMb the function memory whose heap the measured JVMs get
-     */
-    public record Options(
-            int coldRuns,
-            int warmup,
-            int warmIterations,
-            Path triggerJar,
-            Path benchClasses,
-            List<Path> floorClasspath,
-            Path workDir,
-            Path markdown,
-            Path javaHome,
-            int memoryMb) {
-
-        /** Lambda's java21 runtime flags that matter for start-up, with the heap sized from the memory. */
-        List<String> lambdaFlags() {
-            return List.of(
-                    "-XX:+TieredCompilation",
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC",
-                    "-Xshare:auto",
-                    // Lambda's Java runtime gives the heap about 85% of the function's memory.
-                    "-Xmx" + (memoryMb * 85 / 100) + "m");
-        }
-    }
-
-    /** Medians in nanoseconds, sizes in bytes. */
-    public record Result(
-            long triggerCold,
-            long floorCold,
-            long triggerColdCds,
-            long floorColdCds,
-            long handlerWarm,
-            long rawWarm,
-            long triggerJarBytes,
-            long floorJarBytes,
-            int triggerClasses,
-            int floorClasses,
-            int coldRuns,
-            int warmIterations,
-            Jdk jdk) {
-
-        double coldRatio() {
-            return (double) triggerCold / floorCold;
-        }
-
-        double coldCdsRatio() {
-            return (double) triggerColdCds / floorCold;
-        }
-
-        /** The trigger against the floor, both with their archives: the trigger's own start-up work. */
-        double coldCdsToCdsRatio() {
-            return (double) triggerColdCds / floorColdCds;
-        }
-
-        /** What CDS alone does for the floor: the best the trigger could reach by loading faster. */
-        double floorCdsRatio() {
-            return (double) floorColdCds / floorCold;
-        }
-
-        double warmRatio() {
-            return (double) handlerWarm / rawWarm;
-        }
-
-        /** Handler minus raw sendMessage, medians, in microseconds: what the trigger adds per call. */
-        double warmDifferenceMicros() {
-            return (handlerWarm - rawWarm) / 1000.0;
-        }
-
-        public String line() {
-            return String.format(
-                    Locale.ROOT,
-                    "result trigger_cold_ratio=%.2f trigger_cold_cds_ratio=%.2f trigger_warm_ratio=%.2f jar_mb=%.2f classes=%d",
-                    coldRatio(),
-                    coldCdsRatio(),
-                    warmRatio(),
-                    triggerJarBytes / 1048576.0,
-                    triggerClasses);
-        }
-    }
-
-    private final Options options;
+    private final TriggerBenchOptions options;
     private final Map<String, String> environment = new HashMap<>();
     private final boolean pin;
     private ChildJvms jvms;
 
-    private TriggerBench(Options options) {
+    private TriggerBench(TriggerBenchOptions options) {
         this.options = options;
         this.pin = ChildJvms.tasksetWorks();
     }
@@ -151,7 +50,7 @@ public final class TriggerBench {
         }
         Path work = Files.createTempDirectory("trigger-bench");
         try {
-            Options options = new Options(
+            TriggerBenchOptions options = new TriggerBenchOptions(
                     Integer.parseInt(values.getOrDefault("cold-runs", "15")),
                     Integer.parseInt(values.getOrDefault("warmup", "2000")),
                     Integer.parseInt(values.getOrDefault("iterations", "3000")),
@@ -162,7 +61,7 @@ public final class TriggerBench {
                     values.containsKey("markdown") ? Path.of(values.get("markdown")) : null,
                     Path.of(values.getOrDefault("java-home", System.getProperty("java.home"))),
                     Integer.parseInt(values.getOrDefault("memory-mb", Integer.toString(FUNCTION_MEMORY_MB))));
-            Result result = run(options);
+            TriggerBenchResult result = run(options);
             System.out.println(result.line());
         } finally {
             deleteRecursively(work);
@@ -170,7 +69,7 @@ public final class TriggerBench {
     }
 
     /** Runs the whole benchmark; prints progress to stderr. */
-    public static Result run(Options options) throws Exception {
+    public static TriggerBenchResult run(TriggerBenchOptions options) throws Exception {
         return new TriggerBench(options).measure();
     }
 
@@ -181,7 +80,7 @@ public final class TriggerBench {
                 .toList();
     }
 
-    private Result measure() throws Exception {
+    private TriggerBenchResult measure() throws Exception {
         SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1")
                 .withDynamicPort()
                 .withAWSRegion("us-east-1")
@@ -222,7 +121,7 @@ public final class TriggerBench {
         return options.javaHome().resolve("bin").resolve("java").toString();
     }
 
-    private Result measureAgainstQueue() throws Exception {
+    private TriggerBenchResult measureAgainstQueue() throws Exception {
         jvms = new ChildJvms(java(), options.lambdaFlags(), pin, options.workDir(), environment);
         Jdk jdk = childJdk();
         progress("measured JVMs run " + jdk.describe() + " from " + options.javaHome());
@@ -259,7 +158,7 @@ public final class TriggerBench {
         for (Path jar : options.floorClasspath()) {
             floorBytes += Files.size(jar);
         }
-        Result result = new Result(
+        TriggerBenchResult result = new TriggerBenchResult(
                 WarmProbe.median(runs.triggerCold()),
                 WarmProbe.median(runs.floorCold()),
                 WarmProbe.median(runs.triggerCds()),
@@ -273,19 +172,20 @@ public final class TriggerBench {
                 options.coldRuns(),
                 options.warmIterations(),
                 jdk);
-        if (options.markdown() != null) {
-            writePage(new TriggerBenchReport(result, options, pin).markdown(runs));
-        }
+        write(result, runs);
         return result;
     }
 
-    /** Its own section of the page only: the other benchmarks' sections stay. */
-    private void writePage(String markdown) throws IOException {
+    /** Its own section of the benchmarks page only: the other benchmarks' sections stay. */
+    private void write(TriggerBenchResult result, TriggerBenchReport.Runs runs) throws IOException {
+        if (options.markdown() == null) {
+            return;
+        }
         Path parent = options.markdown().toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        BenchmarksPage.replaceSection(options.markdown(), markdown);
+        BenchmarksPage.replaceSection(options.markdown(), new TriggerBenchReport(result, options, pin).markdown(runs));
     }
 
     /** Cold starts of every configuration, interleaved so drift on a shared machine touches each alike. */

@@ -13,7 +13,7 @@ class TriggerBenchSmokeTest {
     @Test
     void run_whenTinyCounts_measuresEveryConfigurationAndWritesTheTable(@TempDir Path work) throws Exception {
         Path markdown = work.resolve("benchmarks.md");
-        TriggerBench.Options options = new TriggerBench.Options(
+        TriggerBenchOptions options = new TriggerBenchOptions(
                 1,
                 20,
                 50,
@@ -25,7 +25,7 @@ class TriggerBenchSmokeTest {
                 Path.of(System.getProperty("java.home")),
                 TriggerBench.FUNCTION_MEMORY_MB);
 
-        TriggerBench.Result result = TriggerBench.run(options);
+        TriggerBenchResult result = TriggerBench.run(options);
 
         assertThat(result.line())
                 .matches("result trigger_cold_ratio=\\d+\\.\\d\\d trigger_cold_cds_ratio=\\d+\\.\\d\\d"

@@ -24,6 +24,17 @@ public final class AccountItem {
     public static final String EMAIL_REJECTED = "emailRejected";
     /** Why a user with an address gets no welcome email. */
     public static final String EMAIL_SKIPPED = "emailSkipped";
+    /** Claims on the welcome email that took over an expired one (SES may have sent twice). */
+    public static final String EMAIL_TAKEOVERS = "emailTakeovers";
+    /** The last failed send's reason, while the email is still owed. */
+    public static final String EMAIL_LAST_ERROR = "emailLastError";
+
+    public static final String EMAIL_SENT_AT = "emailSentAt";
+    /** SES's message id of the welcome email. */
+    public static final String EMAIL_MESSAGE_ID = "emailMessageId";
+
+    public static final String USER_SERVICE_SYNCED_AT = "userServiceSyncedAt";
+    public static final String UPDATED_AT = "updatedAt";
     /** {@link UserServiceState}, present once the user service accepted the account. */
     public static final String USER_SERVICE_STATE = "userServiceState";
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -15,34 +16,20 @@ import software.amazon.awssdk.regions.Region;
  * same environment.
  *
  * @param region the region of every client
- * @param endpointOverrides the environment, to look endpoint overrides up in
+ * @param endpointOverrides looks an endpoint variable up (in the environment), empty when unset
  * @param apiCallTimeout the bound on one SDK call, all retries included
  * @param apiCallAttemptTimeout the bound on one HTTP attempt
  */
 public record AwsSettings(
-        Region region, Settings endpointOverrides, Duration apiCallTimeout, Duration apiCallAttemptTimeout) {
-
-    static AwsSettings from(Settings settings) {
-        String region = settings.optional(FunctionEnvironment.AWS_REGION)
-                .or(() -> settings.optional(FunctionEnvironment.AWS_DEFAULT_REGION))
-                .orElseThrow(() -> new ConfigurationException(
-                        "Missing required environment variable AWS_REGION (the region of the queue, table and"
-                                + " SES identity; Lambda sets it)"));
-        return new AwsSettings(
-                Region.of(region),
-                settings,
-                settings.millis(
-                        FunctionEnvironment.AWS_API_CALL_TIMEOUT_MS, Duration.ofSeconds(10), Duration.ofMillis(50)),
-                settings.millis(
-                        FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS,
-                        Duration.ofSeconds(3),
-                        Duration.ofMillis(50)));
-    }
+        Region region,
+        Function<String, Optional<URI>> endpointOverrides,
+        Duration apiCallTimeout,
+        Duration apiCallAttemptTimeout) {
 
     /** The endpoint override for a service, e.g. {@code "SQS"} reads {@code AWS_ENDPOINT_URL_SQS}. */
     public Optional<URI> endpointFor(String serviceId) {
         String key = "AWS_ENDPOINT_URL_" + serviceId.toUpperCase(Locale.ROOT).replace(' ', '_');
-        return endpointOverrides.optionalUri(key).or(() -> endpointOverrides.optionalUri("AWS_ENDPOINT_URL"));
+        return endpointOverrides.apply(key).or(() -> endpointOverrides.apply("AWS_ENDPOINT_URL"));
     }
 
     /** A copy with other timeouts, e.g. the trigger's budget-bound ones. */

@@ -25,6 +25,13 @@ public final class Deployment {
     /** How long the DLQ keeps a message: SQS's maximum, the operator's time to inspect and redrive. */
     public static final Duration DLQ_RETENTION = Duration.ofDays(14);
 
+    /**
+     * Records of one batch the provisioner handles at once: the default of {@code BATCH_CONCURRENCY}, which infra and
+     * the local harness set. A record waits on DynamoDB and SES nearly all its time, so the whole batch (ten records)
+     * in flight costs no more billed time than one; see docs/benchmarks.md ({@code ./pipeline bench throughput}).
+     */
+    public static final int BATCH_CONCURRENCY = 10;
+
     private Deployment() {}
 
     /** The smallest visibility timeout (seconds) AWS advises for a function timeout and batching window. */

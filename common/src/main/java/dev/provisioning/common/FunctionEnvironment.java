@@ -38,6 +38,9 @@ public final class FunctionEnvironment {
     public static final String BACKOFF_CAP_SECONDS = "BACKOFF_CAP_SECONDS";
     public static final String EMAIL_CLAIM_LEASE_SECONDS = "EMAIL_CLAIM_LEASE_SECONDS";
     public static final String RECORD_TIME_RESERVE_MS = "RECORD_TIME_RESERVE_MS";
+    /** Records of one batch in flight at once ({@link Deployment#BATCH_CONCURRENCY} by default). */
+    public static final String BATCH_CONCURRENCY = "BATCH_CONCURRENCY";
+
     public static final String USER_SERVICE_URL = "USER_SERVICE_URL";
     public static final String USER_SERVICE_API_KEY = "USER_SERVICE_API_KEY";
     public static final String USER_SERVICE_API_KEY_SECRET_ARN = "USER_SERVICE_API_KEY_SECRET_ARN";
@@ -85,6 +88,7 @@ public final class FunctionEnvironment {
                     BACKOFF_CAP_SECONDS,
                     EMAIL_CLAIM_LEASE_SECONDS,
                     RECORD_TIME_RESERVE_MS,
+                    BATCH_CONCURRENCY,
                     USER_SERVICE_URL,
                     USER_SERVICE_API_KEY,
                     USER_SERVICE_API_KEY_SECRET_ARN,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Typed access to a function's environment, read once at start-up. The functions, the ops CLI and the local
@@ -102,7 +103,19 @@ public final class Settings {
 
     /** Region, credentials source and endpoint overrides for the AWS clients of this process. */
     public AwsSettings aws() {
-        return AwsSettings.from(this);
+        String region = optional(FunctionEnvironment.AWS_REGION)
+                .or(() -> optional(FunctionEnvironment.AWS_DEFAULT_REGION))
+                .orElseThrow(() -> new ConfigurationException(
+                        "Missing required environment variable AWS_REGION (the region of the queue, table and"
+                                + " SES identity; Lambda sets it)"));
+        return new AwsSettings(
+                Region.of(region),
+                this::optionalUri,
+                millis(FunctionEnvironment.AWS_API_CALL_TIMEOUT_MS, Duration.ofSeconds(10), Duration.ofMillis(50)),
+                millis(
+                        FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS,
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(50)));
     }
 
     private static URI parseUri(String name, String value) {

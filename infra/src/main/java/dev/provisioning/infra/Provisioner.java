@@ -153,11 +153,23 @@ final class Provisioner extends Construct {
                 FunctionEnvironment.RECORD_TIME_RESERVE_MS,
                 Long.toString(settings.recordWorstCase().toMillis()));
         env.put(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Integer.toString(settings.provisionerTimeoutSeconds()));
+        env.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(Deployment.BATCH_CONCURRENCY));
         env.put(FunctionEnvironment.BACKOFF_BASE_SECONDS, "2");
         env.put(FunctionEnvironment.BACKOFF_CAP_SECONDS, "300");
         env.put(FunctionEnvironment.METRICS_NAMESPACE, MetricNames.DEFAULT_NAMESPACE);
         env.put(FunctionEnvironment.WELCOME_EMAIL_UNVERIFIED, settings.welcomeUnverifiedEmails() ? "send" : "skip");
+        StackSettings.WelcomeEmail email = settings.welcomeEmail();
+        putIfSet(env, FunctionEnvironment.WELCOME_EMAIL_PRODUCT_NAME, email.productName());
+        putIfSet(env, FunctionEnvironment.WELCOME_EMAIL_SIGN_IN_URL, email.signInUrl());
+        putIfSet(env, FunctionEnvironment.WELCOME_EMAIL_SUPPORT_URL, email.supportUrl());
+        putIfSet(env, FunctionEnvironment.WELCOME_EMAIL_DEFAULT_LOCALE, email.defaultLocale());
         return env;
+    }
+
+    private static void putIfSet(Map<String, String> env, String name, String value) {
+        if (value != null) {
+            env.put(name, value);
+        }
     }
 
     Role role() {

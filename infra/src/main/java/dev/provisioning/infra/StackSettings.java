@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  *     key, or {@code null} for the stack to create one (when a user service is set)
  * @param javaRuntime the Lambda runtime of both functions
  * @param welcomeUnverifiedEmails whether addresses Cognito has not verified get the welcome email too (off by default)
+ * @param welcomeEmail what the welcome email says about the product, and its default locale
  */
 public record StackSettings(
         String userPoolId,
@@ -55,7 +56,40 @@ public record StackSettings(
         Path provisionerJar,
         String userServiceKeySecretArn,
         JavaRuntime javaRuntime,
-        boolean welcomeUnverifiedEmails) {
+        boolean welcomeUnverifiedEmails,
+        WelcomeEmail welcomeEmail) {
+
+    /**
+     * The welcome email's configuration, passed to the provisioner as {@code WELCOME_EMAIL_*}; {@code null} values
+     * are not set (the templates then leave the sentence out, and the default locale is {@code en}).
+     *
+     * @param productName context {@value #PRODUCT_NAME}
+     * @param signInUrl context {@value #SIGN_IN_URL}, an https URL
+     * @param supportUrl context {@value #SUPPORT_URL}, an https URL
+     * @param defaultLocale context {@value #DEFAULT_LOCALE}, a locale folder of the templates
+     */
+    public record WelcomeEmail(String productName, String signInUrl, String supportUrl, String defaultLocale) {
+
+        /** Context key: the product name the welcome email shows. */
+        public static final String PRODUCT_NAME = "productName";
+        /** Context key: the https link where users sign in. */
+        public static final String SIGN_IN_URL = "signInUrl";
+        /** Context key: the https link where users get help. */
+        public static final String SUPPORT_URL = "supportUrl";
+        /** Context key: the locale of users whose own has no templates. */
+        public static final String DEFAULT_LOCALE = "emailDefaultLocale";
+
+        public WelcomeEmail {
+            for (String[] link : new String[][] {{SIGN_IN_URL, signInUrl}, {SUPPORT_URL, supportUrl}}) {
+                if (link[1] != null && !link[1].matches("https://\\S+")) {
+                    throw invalid(link[0], link[1], "an https URL (a link in every welcome email)");
+                }
+            }
+            if (defaultLocale != null && !defaultLocale.matches("[a-z]{2,8}(-[a-z0-9]{1,8})*")) {
+                throw invalid(DEFAULT_LOCALE, defaultLocale, "a lower-case locale folder name such as en or de");
+            }
+        }
+    }
 
     /** Context key: id of an existing user pool to import instead of creating one. */
     public static final String USER_POOL_ID = "userPoolId";
@@ -199,7 +233,12 @@ public record StackSettings(
                 path(context, PROVISIONER_JAR, DEFAULT_PROVISIONER_JAR, baseDir),
                 string(context, USER_SERVICE_KEY_SECRET_ARN).orElse(null),
                 javaRuntime(context),
-                bool(context, WELCOME_UNVERIFIED_EMAILS, false));
+                bool(context, WELCOME_UNVERIFIED_EMAILS, false),
+                new WelcomeEmail(
+                        string(context, WelcomeEmail.PRODUCT_NAME).orElse(null),
+                        string(context, WelcomeEmail.SIGN_IN_URL).orElse(null),
+                        string(context, WelcomeEmail.SUPPORT_URL).orElse(null),
+                        string(context, WelcomeEmail.DEFAULT_LOCALE).orElse(null)));
     }
 
     /**

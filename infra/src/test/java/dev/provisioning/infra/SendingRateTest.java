@@ -58,6 +58,22 @@ class SendingRateTest {
     }
 
     @Test
+    void fromContext_whenTheWelcomeEmailIsConfigured_theProvisionerGetsIt(@TempDir Path dir) {
+        StackSettings settings = StackFixture.settings(
+                dir,
+                Map.of(
+                        StackSettings.WelcomeEmail.PRODUCT_NAME, "Acme",
+                        StackSettings.WelcomeEmail.SIGN_IN_URL, "https://app.example.com/",
+                        StackSettings.WelcomeEmail.DEFAULT_LOCALE, "de"));
+
+        assertThat(settings.welcomeEmail())
+                .isEqualTo(new StackSettings.WelcomeEmail("Acme", "https://app.example.com/", null, "de"));
+        assertThatThrownBy(() -> StackFixture.settings(
+                        dir, Map.of(StackSettings.WelcomeEmail.SIGN_IN_URL, "http://app.example.com/")))
+                .hasMessageContaining("signInUrl");
+    }
+
+    @Test
     void parse_whenNotAPositiveNumber_namesTheContextKey() {
         assertThatThrownBy(() -> SendingRate.parse("fast")).hasMessageContaining("sesSendingRate");
         assertThatThrownBy(() -> SendingRate.parse("0")).hasMessageContaining("sesSendingRate");

@@ -27,13 +27,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  */
 final class ConfirmationIngest {
 
-    /** What happened to one event. */
-    enum Outcome {
-        ENQUEUED,
-        SKIPPED,
-        ENQUEUE_FAILED
-    }
-
     private static final Duration MIN_ATTEMPT_TIMEOUT = Duration.ofMillis(100);
     private static final Map<String, MessageAttributeValue> ATTRIBUTES = Map.of(
             UserConfirmed.SCHEMA_VERSION_ATTRIBUTE,

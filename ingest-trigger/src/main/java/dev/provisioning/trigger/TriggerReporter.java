@@ -7,7 +7,6 @@ import dev.provisioning.common.MetricNames;
 import dev.provisioning.common.logging.LogContext;
 import dev.provisioning.common.metrics.EmbeddedMetrics;
 import dev.provisioning.common.metrics.MetricsSettings;
-import dev.provisioning.trigger.ConfirmationIngest.Outcome;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.metrics.MetricsSettings;
-import dev.provisioning.trigger.ConfirmationIngest.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

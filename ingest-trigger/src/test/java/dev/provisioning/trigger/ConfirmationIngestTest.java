@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.provisioning.common.EnqueueFailurePolicy;
 import dev.provisioning.common.MetricNames;
-import dev.provisioning.trigger.ConfirmationIngest.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -12,7 +12,6 @@ import dev.provisioning.common.Settings;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.trigger.ConfirmationIngest.EnqueueFailedException;
-import dev.provisioning.trigger.ConfirmationIngest.Outcome;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -369,7 +368,7 @@ class EnqueueDeadlineTest {
                 Duration.ofMillis(500),
                 new AwsSettings(
                         Region.US_EAST_1,
-                        Settings.of(Map.of("AWS_ENDPOINT_URL_SQS", endpoint.toString())),
+                        Settings.of(Map.of("AWS_ENDPOINT_URL_SQS", endpoint.toString()))::optionalUri,
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(3)));
     }

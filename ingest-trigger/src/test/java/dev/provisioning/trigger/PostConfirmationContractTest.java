@@ -310,6 +310,10 @@ class PostConfirmationContractTest {
                 policy,
                 Duration.ofMillis(2000),
                 Duration.ofMillis(500),
-                new AwsSettings(Region.US_EAST_1, Settings.of(Map.of()), Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                new AwsSettings(
+                        Region.US_EAST_1,
+                        Settings.of(Map.of())::optionalUri,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(2)));
     }
 }

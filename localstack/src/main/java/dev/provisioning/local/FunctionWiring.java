@@ -1,8 +1,10 @@
 package dev.provisioning.local;
 
+import dev.provisioning.common.Deployment;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.PipelineResources;
+import dev.provisioning.local.chaos.Chaos;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.lambda.FunctionSpec;
 import dev.provisioning.local.lambda.LocalLambdaHost;
@@ -22,6 +24,11 @@ import java.util.Map;
  */
 final class FunctionWiring {
 
+    static final String TRIGGER_FUNCTION = "ingest-trigger";
+    static final String PROVISIONER_FUNCTION = "provisioner";
+    static final String TRIGGER_HANDLER = "dev.provisioning.trigger.PostConfirmationHandler::handleRequest";
+    static final String PROVISIONER_HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
+
     /** How long a call injected with a timeout fault hangs before the proxy drops it. */
     private static final Duration TIMEOUT_FAULT = Duration.ofMillis(1500);
 
@@ -39,15 +46,14 @@ final class FunctionWiring {
     }
 
     /** The trigger: SendMessage to the queue, its SQS calls through a proxy under chaos. */
-    void registerTrigger(HarnessPaths paths, LocalPipeline.Options options) {
-        LocalPipeline.Chaos chaos = options.chaos();
+    void registerTrigger(HarnessPaths paths, Chaos chaos, Map<String, String> triggerEnvironment) {
         FaultInjectingProxy.Plan plan =
                 new FaultInjectingProxy.Plan(chaos.faultRate(), chaos.lostAnswerRate(), 0, 0, TIMEOUT_FAULT, null);
         Map<String, String> environment = new HashMap<>(aws.environment());
         throughProxy(environment, "trigger", "SQS", plan);
         environment.put(FunctionEnvironment.QUEUE_URL, resources.queueUrl());
-        environment.putAll(options.triggerEnvironment());
-        lambda.register(FunctionSpec.builder(LocalPipeline.TRIGGER_FUNCTION, LocalPipeline.TRIGGER_HANDLER)
+        environment.putAll(triggerEnvironment);
+        lambda.register(FunctionSpec.builder(TRIGGER_FUNCTION, TRIGGER_HANDLER)
                 .classpath(paths.triggerJar())
                 .environment(environment)
                 .timeout(Duration.ofSeconds(5))
@@ -57,15 +63,19 @@ final class FunctionWiring {
     }
 
     /** The provisioner: its SQS, DynamoDB and SES calls through proxies under chaos, which may also kill it. */
-    void registerProvisioner(HarnessPaths paths, LocalPipeline.Options options) {
-        LocalPipeline.Chaos chaos = options.chaos();
+    void registerProvisioner(
+            HarnessPaths paths,
+            Chaos chaos,
+            Duration timeout,
+            Map<String, String> provisionerEnvironment,
+            int maxConcurrency) {
         FaultInjectingProxy.Plan plan = new FaultInjectingProxy.Plan(
                 chaos.faultRate(),
                 chaos.lostAnswerRate(),
                 chaos.crashRate(),
                 0,
                 TIMEOUT_FAULT,
-                () -> lambda.killInstance(LocalPipeline.PROVISIONER_FUNCTION));
+                () -> lambda.killInstance(PROVISIONER_FUNCTION));
         Map<String, String> environment = new HashMap<>(aws.environment());
         for (String service : new String[] {"SQS", "DYNAMODB", "SES"}) {
             throughProxy(environment, "provisioner", service, plan);
@@ -76,21 +86,20 @@ final class FunctionWiring {
         environment.put(FunctionEnvironment.TABLE_NAME, resources.tableName());
         environment.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
         environment.put(FunctionEnvironment.SES_CONFIGURATION_SET, PipelineResources.CONFIGURATION_SET);
-        environment.put(
-                FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS,
-                Long.toString(options.provisionerTimeout().toSeconds()));
-        environment.putAll(options.provisionerEnvironment());
-        lambda.register(FunctionSpec.builder(LocalPipeline.PROVISIONER_FUNCTION, LocalPipeline.PROVISIONER_HANDLER)
+        environment.put(FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS, Long.toString(timeout.toSeconds()));
+        environment.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(Deployment.BATCH_CONCURRENCY));
+        environment.putAll(provisionerEnvironment);
+        lambda.register(FunctionSpec.builder(PROVISIONER_FUNCTION, PROVISIONER_HANDLER)
                 .classpath(paths.provisionerJar())
                 .environment(environment)
-                .timeout(options.provisionerTimeout())
+                .timeout(timeout)
                 .memoryMb(512)
-                .maxConcurrency(options.maxConcurrency())
+                .maxConcurrency(maxConcurrency)
                 .build());
     }
 
     /** Where cognito-local invokes the trigger: the host, or a proxy that delivers some invocations twice. */
-    URI triggerEndpoint(LocalPipeline.Chaos chaos) {
+    URI triggerEndpoint(Chaos chaos) {
         if (chaos.duplicateRate() == 0) {
             return lambda.endpoint();
         }

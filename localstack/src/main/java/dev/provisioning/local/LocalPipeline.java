@@ -6,6 +6,7 @@ import dev.provisioning.common.Settings;
 import dev.provisioning.local.aws.LocalAws;
 import dev.provisioning.local.aws.MotoServer;
 import dev.provisioning.local.aws.PipelineResources;
+import dev.provisioning.local.chaos.Chaos;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.cognito.CognitoLocal;
 import dev.provisioning.local.cognito.CognitoLocalClient;
@@ -31,10 +32,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class LocalPipeline implements AutoCloseable {
 
-    public static final String TRIGGER_FUNCTION = "ingest-trigger";
-    public static final String PROVISIONER_FUNCTION = "provisioner";
-    static final String TRIGGER_HANDLER = "dev.provisioning.trigger.PostConfirmationHandler::handleRequest";
-    static final String PROVISIONER_HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
+    public static final String TRIGGER_FUNCTION = FunctionWiring.TRIGGER_FUNCTION;
+    public static final String PROVISIONER_FUNCTION = FunctionWiring.PROVISIONER_FUNCTION;
 
     /**
      * How to run the pipeline; the defaults mirror the infra stack at a smaller scale.
@@ -141,27 +140,6 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /**
-     * Faults injected into the functions' calls (never into the harness's own reads).
-     *
-     * @param faultRate fraction of the functions' AWS calls that fail (throttling, 500, timeout, reset)
-     * @param lostAnswerRate fraction of the functions' AWS calls that the service performs but whose answer is lost
-     * @param crashRate fraction of the provisioner's AWS calls after which its process is killed
-     * @param duplicateRate fraction of Cognito's trigger invocations delivered twice
-     */
-    public record Chaos(double faultRate, double lostAnswerRate, double crashRate, double duplicateRate) {
-
-        public static final Chaos NONE = new Chaos(0, 0, 0, 0);
-
-        public Chaos {
-            for (double rate : new double[] {faultRate, lostAnswerRate, crashRate, duplicateRate}) {
-                if (rate < 0 || rate > 1) {
-                    throw new IllegalArgumentException("Fault rates are fractions in [0, 1], got " + rate);
-                }
-            }
-        }
-    }
-
     private final Closer closer = new Closer("every part of the local pipeline");
     private LocalAws aws;
     private PipelineResources resources;
@@ -197,8 +175,13 @@ public final class LocalPipeline implements AutoCloseable {
                 .start());
 
         wiring = new FunctionWiring(aws, resources, lambda, closer);
-        wiring.registerTrigger(paths, options);
-        wiring.registerProvisioner(paths, options);
+        wiring.registerTrigger(paths, options.chaos(), options.triggerEnvironment());
+        wiring.registerProvisioner(
+                paths,
+                options.chaos(),
+                options.provisionerTimeout(),
+                options.provisionerEnvironment(),
+                options.maxConcurrency());
         mapping = track(SqsEventSourceMapping.start(
                 aws.sqs(),
                 new SqsEventSourceMapping.Settings(

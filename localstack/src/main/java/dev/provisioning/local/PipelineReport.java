@@ -133,7 +133,7 @@ public record PipelineReport(
                     .items()
                     .forEach(item -> {
                         accounts.merge(text(item, AccountItem.COGNITO_SUB), 1, Integer::sum);
-                        AttributeValue takeovers = item.get("emailTakeovers");
+                        AttributeValue takeovers = item.get(AccountItem.EMAIL_TAKEOVERS);
                         emailTakeovers.put(
                                 text(item, AccountItem.COGNITO_SUB),
                                 takeovers == null ? 0 : Integer.parseInt(takeovers.n()));

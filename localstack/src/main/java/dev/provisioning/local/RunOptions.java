@@ -1,10 +1,10 @@
 package dev.provisioning.local;
 
+import dev.provisioning.local.chaos.Chaos;
 import java.nio.file.Path;
 
 /** The options of {@code ./pipeline local}, parsed from its command line; a mistake is a {@link UsageException}. */
-record RunOptions(
-        int users, boolean keepRunning, boolean verbose, Path logFile, LocalPipeline.Chaos chaos, int poison) {
+record RunOptions(int users, boolean keepRunning, boolean verbose, Path logFile, Chaos chaos, int poison) {
 
     static final String USAGE = """
             usage: ./pipeline local [--users N] [--keep-running] [--verbose] [--log FILE]
@@ -53,7 +53,7 @@ record RunOptions(
                 keepRunning,
                 verbose,
                 logFile,
-                new LocalPipeline.Chaos(faultRate, lostAnswerRate, crashRate, duplicates),
+                new Chaos(faultRate, lostAnswerRate, crashRate, duplicates),
                 poison);
     }
 

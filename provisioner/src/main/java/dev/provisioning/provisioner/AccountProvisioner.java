@@ -24,7 +24,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * window can be made small (one SES round trip, plus the bounded retries that record it) but not
  * closed; {@code emailTakeovers} on the item counts each time it was used.
  */
-final class AccountProvisioner {
+final class AccountProvisioner implements RecordProvisioner {
 
     /**
      * Pauses between the calls that record a send SES accepted; see {@link #recordSent}. Their sum
@@ -58,7 +58,8 @@ final class AccountProvisioner {
         this.emailClaimLease = emailClaimLease;
     }
 
-    ProvisioningResult provision(UserConfirmed message) {
+    @Override
+    public ProvisioningResult provision(UserConfirmed message) {
         boolean welcome = message.hasEmail() && (message.emailVerified() || unverified == UnverifiedEmail.SEND);
         AccountStore.Account account = accounts.createIfAbsent(message, clock.instant(), welcome);
         metrics.recordAccount(account.created());

@@ -72,7 +72,7 @@ final class AccountStore {
         item.put("createdBy", s(message.sub()));
         item.put("updatedBy", s(message.sub()));
         item.put(AccountItem.CREATED_AT, s(now.toString()));
-        item.put("updatedAt", s(now.toString()));
+        item.put(AccountItem.UPDATED_AT, s(now.toString()));
         item.put(AccountItem.CONFIRMED_AT, s(message.confirmedAt().toString()));
         item.put(AccountItem.SOURCE_MESSAGE_ID, s(message.messageId()));
         item.put(

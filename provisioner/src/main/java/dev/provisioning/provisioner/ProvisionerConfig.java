@@ -28,6 +28,8 @@ import java.util.Optional;
  *     RECORD_TIME_RESERVE_MS}, by default and at least {@link RecordBudget#worstCase}); it comes back with the
  *     batch's failures instead. With {@code FUNCTION_TIMEOUT_SECONDS} set, start-up also checks that the timeout
  *     holds one such record
+ * @param batchConcurrency records of one batch in flight at once ({@code BATCH_CONCURRENCY}, 1 to {@value
+ *     BatchProcessor#MAX_CONCURRENCY}, {@link Deployment#BATCH_CONCURRENCY} by default)
  * @param userServiceUrl optional user service to POST new users to ({@code USER_SERVICE_URL})
  * @param userServiceApiKey an API key in plain text, for a user service on loopback only ({@code
  *     USER_SERVICE_API_KEY}); see {@link UserServiceKey}
@@ -53,6 +55,7 @@ public record ProvisionerConfig(
         int maxReceiveCount,
         Duration emailClaimLease,
         Duration recordTimeReserve,
+        int batchConcurrency,
         Optional<URI> userServiceUrl,
         Optional<String> userServiceApiKey,
         Optional<String> userServiceApiKeySecretArn,
@@ -87,6 +90,11 @@ public record ProvisionerConfig(
                 settings.integer(FunctionEnvironment.MAX_RECEIVE_COUNT, Deployment.MAX_RECEIVE_COUNT, 1, 1000),
                 lease,
                 reserve,
+                settings.integer(
+                        FunctionEnvironment.BATCH_CONCURRENCY,
+                        Deployment.BATCH_CONCURRENCY,
+                        1,
+                        BatchProcessor.MAX_CONCURRENCY),
                 userService,
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY),
                 settings.optional(FunctionEnvironment.USER_SERVICE_API_KEY_SECRET_ARN),

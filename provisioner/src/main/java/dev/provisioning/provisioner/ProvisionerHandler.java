@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.provisioning.common.AwsClientFactory;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
-import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.common.logging.LogContext;
 import dev.provisioning.common.metrics.MetricsSettings;
 import dev.provisioning.email.WelcomeEmailTemplates;
@@ -108,18 +107,16 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     config.emailClaimLease(),
                     METRICS,
                     config.unverifiedEmail());
-            return new BatchProcessor(
-                    UserConfirmedCodec.create(),
-                    provisioner,
-                    new FailureClassifier(),
-                    RetryBackoff.withFullJitter(config.backoffBase(), config.backoffCap()),
-                    new DeadLetterPublisher(sqs, config.deadLetterQueueUrl()),
-                    sqs,
-                    config.queueUrl(),
-                    config.maxReceiveCount(),
-                    clock,
-                    config.recordTimeReserve(),
-                    METRICS);
+            return BatchProcessor.builder()
+                    .withProvisioner(provisioner)
+                    .withBackoff(RetryBackoff.withFullJitter(config.backoffBase(), config.backoffCap()))
+                    .withDeadLetters(new DeadLetterPublisher(sqs, config.deadLetterQueueUrl()))
+                    .withQueue(sqs, config.queueUrl(), config.maxReceiveCount())
+                    .withClock(clock)
+                    .withRecordReserve(config.recordTimeReserve())
+                    .withMetrics(METRICS)
+                    .withConcurrency(config.batchConcurrency())
+                    .build();
         }
     }
 }

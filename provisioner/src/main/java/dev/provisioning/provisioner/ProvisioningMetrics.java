@@ -31,8 +31,10 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
  * touched exist, so nothing stale or empty is sent. The publish is bounded by the client's call
  * timeout and never throws: a failure is logged at WARN and the values are dropped.
  *
- * <p>Every meter carries the {@code function} dimension; never anything about the user. Not
- * thread-safe: one invocation at a time, as Lambda runs them.
+ * <p>Every meter carries the {@code function} dimension; never anything about the user. The {@code record*}
+ * calls may come from the records of one batch at once (Micrometer's meters are thread-safe, and the invocation's
+ * registry is created under a lock); {@link #publish(Duration)} comes after them, one invocation at a time, as Lambda
+ * runs them.
  */
 // Not final: BatchProcessorTest substitutes one whose every measurement throws.
 class ProvisioningMetrics {
@@ -47,7 +49,7 @@ class ProvisioningMetrics {
     /** How long the publish under way may wait; read by the registry's config as it sends. */
     private volatile Duration wait;
 
-    private InvocationRegistry current;
+    private InvocationRegistry current; // guarded by this
 
     /**
      * @param cloudWatch the async client, whose call timeout bounds {@link #publish(Duration)}; null disables metrics
@@ -183,8 +185,11 @@ class ProvisioningMetrics {
      * dropped, and that is logged.
      */
     void publish(Duration budget) {
-        InvocationRegistry registry = current;
-        current = null;
+        InvocationRegistry registry;
+        synchronized (this) {
+            registry = current;
+            current = null;
+        }
         if (registry == null) {
             return;
         }
@@ -201,7 +206,7 @@ class ProvisioningMetrics {
     }
 
     /** This invocation's registry, created by its first measurement; null when metrics are disabled. */
-    MeterRegistry registry() {
+    synchronized MeterRegistry registry() {
         if (cloudWatch == null) {
             return null;
         }

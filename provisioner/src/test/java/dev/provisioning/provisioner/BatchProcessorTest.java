@@ -92,18 +92,15 @@ class BatchProcessorTest {
                 Duration.ofSeconds(60),
                 ProvisioningMetrics.disabled(),
                 UnverifiedEmail.SKIP);
-        processor = new BatchProcessor(
-                UserConfirmedCodec.create(),
-                provisioner,
-                new FailureClassifier(),
-                RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                new DeadLetterPublisher(sqs, deadLetterQueueUrl),
-                sqs,
-                queueUrl,
-                5,
-                Clock.systemUTC(),
-                RESERVE,
-                ProvisioningMetrics.disabled());
+        processor = BatchProcessor.builder()
+                .withProvisioner(provisioner)
+                .withBackoff(RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)))
+                .withDeadLetters(new DeadLetterPublisher(sqs, deadLetterQueueUrl))
+                .withQueue(sqs, queueUrl, 5)
+                .withRecordReserve(RESERVE)
+                .withMetrics(ProvisioningMetrics.disabled())
+                .withConcurrency(10)
+                .build();
     }
 
     @Test
@@ -210,18 +207,14 @@ class BatchProcessorTest {
                 Duration.ofSeconds(60),
                 failing,
                 UnverifiedEmail.SKIP);
-        BatchProcessor withFailingMetrics = new BatchProcessor(
-                UserConfirmedCodec.create(),
-                provisioner,
-                new FailureClassifier(),
-                RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                new DeadLetterPublisher(sqs, deadLetterQueueUrl),
-                sqs,
-                queueUrl,
-                5,
-                Clock.systemUTC(),
-                RESERVE,
-                failing);
+        BatchProcessor withFailingMetrics = BatchProcessor.builder()
+                .withProvisioner(provisioner)
+                .withBackoff(RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)))
+                .withDeadLetters(new DeadLetterPublisher(sqs, deadLetterQueueUrl))
+                .withQueue(sqs, queueUrl, 5)
+                .withRecordReserve(RESERVE)
+                .withMetrics(failing)
+                .build();
         UserConfirmed message = Messages.confirmed("metrics-broken");
         UserConfirmed withoutEmail = new UserConfirmed(
                 message.schemaVersion(),
@@ -264,18 +257,14 @@ class BatchProcessorTest {
                 Duration.ofSeconds(60),
                 ProvisioningMetrics.disabled(),
                 UnverifiedEmail.SKIP);
-        BatchProcessor lastReceive = new BatchProcessor(
-                UserConfirmedCodec.create(),
-                misconfigured,
-                new FailureClassifier(),
-                RetryBackoff.withFullJitter(Duration.ZERO, Duration.ZERO),
-                new DeadLetterPublisher(sqs, deadLetterQueueUrl),
-                sqs,
-                queueUrl,
-                1,
-                Clock.systemUTC(),
-                RESERVE,
-                ProvisioningMetrics.disabled());
+        BatchProcessor lastReceive = BatchProcessor.builder()
+                .withProvisioner(misconfigured)
+                .withBackoff(RetryBackoff.withFullJitter(Duration.ZERO, Duration.ZERO))
+                .withDeadLetters(new DeadLetterPublisher(sqs, deadLetterQueueUrl))
+                .withQueue(sqs, queueUrl, 1)
+                .withRecordReserve(RESERVE)
+                .withMetrics(ProvisioningMetrics.disabled())
+                .build();
         UserConfirmed message = new UserConfirmed(
                 1,
                 "m-config",

@@ -7,8 +7,9 @@ import org.slf4j.MDC;
  * them on each line): the Lambda request id, and while a record is handled its SQS message id, user
  * pool id and Cognito {@code sub}. Never the email address or the name.
  *
- * <p>Lambda runs one invocation at a time per sandbox on one thread; the fields live in SLF4J's
- * thread-bound MDC, so set them on the thread that handles the invocation.
+ * <p>Lambda runs one invocation at a time per sandbox; the fields live in SLF4J's thread-bound MDC, so set them on
+ * the thread that does the work: {@link #invocation} on the handler's, {@link #worker} on each thread that handles
+ * one record of the invocation.
  */
 public final class LogContext {
 
@@ -28,15 +29,21 @@ public final class LogContext {
         putOrRemove(REQUEST_ID, requestId);
     }
 
+    /** The request id set on this thread, or null. */
+    public static String requestId() {
+        return MDC.get(REQUEST_ID);
+    }
+
     /**
-     * Starts a record; closing the scope removes the record's fields again (the request id stays).
-     * Use with try-with-resources.
+     * Starts a record on a worker thread: sets the invocation's request id (read with {@link #requestId()} on the
+     * handler's thread) and the record's message id; closing the scope clears this thread's fields, so that a
+     * reused thread carries nothing of this record to the next. Use with try-with-resources.
      */
-    public static Scope record(String messageId) {
-        MDC.remove(POOL_ID);
-        MDC.remove(SUB);
+    public static Scope worker(String requestId, String messageId) {
+        MDC.clear();
+        putOrRemove(REQUEST_ID, requestId);
         putOrRemove(MESSAGE_ID, messageId);
-        return RECORD_SCOPE;
+        return WORKER_SCOPE;
     }
 
     /** Adds the user's pool and {@code sub} once the record is decoded. */
@@ -53,11 +60,7 @@ public final class LogContext {
         }
     }
 
-    private static final Scope RECORD_SCOPE = () -> {
-        MDC.remove(MESSAGE_ID);
-        MDC.remove(POOL_ID);
-        MDC.remove(SUB);
-    };
+    private static final Scope WORKER_SCOPE = MDC::clear;
 
     /** The fields of one record, removed on {@link #close()}. */
     @FunctionalInterface

@@ -14,22 +14,6 @@ class LogContextTest {
     }
 
     @Test
-    void record_whenScopeCloses_removesRecordFieldsAndKeepsTheRequestId() {
-        LogContext.invocation("req-1");
-
-        try (LogContext.Scope scope = LogContext.record("msg-1")) {
-            LogContext.user("pool", "sub-1");
-            assertThat(MDC.get(LogContext.MESSAGE_ID)).isEqualTo("msg-1");
-            assertThat(MDC.get(LogContext.SUB)).isEqualTo("sub-1");
-        }
-
-        assertThat(MDC.get(LogContext.REQUEST_ID)).isEqualTo("req-1");
-        assertThat(MDC.get(LogContext.MESSAGE_ID)).isNull();
-        assertThat(MDC.get(LogContext.POOL_ID)).isNull();
-        assertThat(MDC.get(LogContext.SUB)).isNull();
-    }
-
-    @Test
     void invocation_whenCalledAgain_forgetsThePreviousInvocation() {
         LogContext.invocation("req-1");
         LogContext.user("pool", "sub-1");
@@ -38,5 +22,27 @@ class LogContextTest {
 
         assertThat(MDC.get(LogContext.REQUEST_ID)).isEqualTo("req-2");
         assertThat(MDC.get(LogContext.SUB)).isNull();
+    }
+
+    @Test
+    void worker_onAnotherThread_carriesTheRequestIdAndLeavesNothingBehind() throws Exception {
+        LogContext.invocation("req-1");
+        String requestId = LogContext.requestId();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+
+        Thread worker = Thread.ofVirtual().start(() -> {
+            try (LogContext.Scope scope = LogContext.worker(requestId, "msg-1")) {
+                LogContext.user("pool", "sub-1");
+                seen.add(MDC.get(LogContext.REQUEST_ID));
+                seen.add(MDC.get(LogContext.MESSAGE_ID));
+            }
+            seen.add(String.valueOf(MDC.getCopyOfContextMap()));
+        });
+        worker.join();
+
+        assertThat(seen).containsExactly("req-1", "msg-1", "{}");
+        // The handler's thread keeps its own context, untouched by the worker.
+        assertThat(MDC.get(LogContext.REQUEST_ID)).isEqualTo("req-1");
+        assertThat(MDC.get(LogContext.MESSAGE_ID)).isNull();
     }
 }

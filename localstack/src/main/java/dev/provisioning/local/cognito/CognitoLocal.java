@@ -148,7 +148,7 @@ public final class CognitoLocal implements AutoCloseable {
 
     /** A new helper client for this instance; the caller closes it. */
     public CognitoLocalClient newClient() {
-        return new CognitoLocalClient(this);
+        return new CognitoLocalClient(endpoint(), region(), workDir());
     }
 
     ProcessHandle processHandle() {

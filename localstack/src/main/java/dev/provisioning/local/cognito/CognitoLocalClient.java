@@ -3,6 +3,7 @@ package dev.provisioning.local.cognito;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,14 +33,19 @@ public final class CognitoLocalClient implements AutoCloseable {
     private final Path dbDir;
     private final ObjectMapper json = new ObjectMapper();
 
-    CognitoLocalClient(CognitoLocal local) {
+    /**
+     * @param endpoint cognito-local's URL
+     * @param region the region its pool ids carry
+     * @param workDir cognito-local's working directory, whose {@code .cognito/db} holds the confirmation codes
+     */
+    CognitoLocalClient(URI endpoint, String region, Path workDir) {
         this.cognito = CognitoIdentityProviderClient.builder()
-                .endpointOverride(local.endpoint())
-                .region(Region.of(local.region()))
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build();
-        this.dbDir = local.workDir().resolve(".cognito/db");
+        this.dbDir = workDir.resolve(".cognito/db");
     }
 
     /** The underlying SDK client, for operations without a helper here. */

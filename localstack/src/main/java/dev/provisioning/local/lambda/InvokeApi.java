@@ -13,15 +13,26 @@ import java.util.regex.Pattern;
 
 /**
  * Lambda's Invoke API ({@code POST /2015-03-31/functions/{FunctionName}/invocations}) in front of a
- * {@link LocalLambdaHost}, for AWS SDK clients such as cognito-local's. Authentication headers are ignored.
+ * the local Lambda host, for AWS SDK clients such as cognito-local's. Authentication headers are ignored.
  */
 final class InvokeApi implements HttpHandler {
 
     private static final Pattern PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations/?");
 
-    private final LocalLambdaHost host;
+    /** What the API calls on the host. */
+    interface Functions {
+        InvocationResult invoke(String function, byte[] payload) throws InterruptedException;
 
-    InvokeApi(LocalLambdaHost host) {
+        /** @return the request id of the queued invocation */
+        String invokeAsync(String function, byte[] payload);
+
+        /** @throws LambdaHostException when there is no such function */
+        void requireFunction(String function);
+    }
+
+    private final Functions host;
+
+    InvokeApi(Functions host) {
         this.host = host;
     }
 

@@ -77,7 +77,22 @@ public final class LocalLambdaHost implements AutoCloseable {
         httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(httpExecutor);
-        server.createContext("/2015-03-31/functions/", new InvokeApi(this));
+        server.createContext("/2015-03-31/functions/", new InvokeApi(new InvokeApi.Functions() {
+            @Override
+            public InvocationResult invoke(String function, byte[] payload) throws InterruptedException {
+                return LocalLambdaHost.this.invoke(function, payload);
+            }
+
+            @Override
+            public String invokeAsync(String function, byte[] payload) {
+                return LocalLambdaHost.this.invokeAsync(function, payload);
+            }
+
+            @Override
+            public void requireFunction(String function) {
+                LocalLambdaHost.this.requireFunction(function);
+            }
+        }));
         server.start();
     }
 

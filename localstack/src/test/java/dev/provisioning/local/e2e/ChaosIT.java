@@ -7,6 +7,7 @@ import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
 import dev.provisioning.local.PipelineDriver;
 import dev.provisioning.local.PipelineReport;
+import dev.provisioning.local.chaos.Chaos;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ChaosIT {
     void drive_whenFaultsLostAnswersCrashesDuplicatesAndPoison_losesNothingAndDoublesNoAccount() {
         ConcurrentLinkedQueue<String> logs = new ConcurrentLinkedQueue<>();
         LocalPipeline.Options options =
-                LocalPipeline.Options.defaults(logs::add).withChaos(new LocalPipeline.Chaos(0.2, 0.05, 0.002, 0.1));
+                LocalPipeline.Options.defaults(logs::add).withChaos(new Chaos(0.2, 0.05, 0.002, 0.1));
         try (LocalPipeline pipeline =
                 LocalPipeline.start(Settings.fromEnvironment(), HarnessPaths.discover(), options)) {
 

@@ -8,6 +8,7 @@ import dev.provisioning.local.HarnessPaths;
 import dev.provisioning.local.LocalPipeline;
 import dev.provisioning.local.PipelineDriver;
 import dev.provisioning.local.PipelineReport;
+import dev.provisioning.local.chaos.Chaos;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +30,7 @@ class MetricsUnderFaultsIT {
         String namespace = "MetricsIT-faults-" + UUID.randomUUID().toString().substring(0, 8);
         LocalPipeline.Options options = LocalPipeline.Options.defaults(line -> {})
                 .withProvisionerEnvironment(Map.of("METRICS_NAMESPACE", namespace))
-                .withChaos(new LocalPipeline.Chaos(0.2, 0, 0, 0.1));
+                .withChaos(new Chaos(0.2, 0, 0, 0.1));
         try (LocalPipeline faulty = LocalPipeline.start(Settings.fromEnvironment(), HarnessPaths.discover(), options)) {
             PipelineDriver.Outcome outcome = PipelineDriver.drive(faulty, FAULTED_USERS, FAULTED_POISON, System.err);
             PipelineReport report = outcome.report();

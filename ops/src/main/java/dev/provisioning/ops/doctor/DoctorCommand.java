@@ -64,6 +64,12 @@ public final class DoctorCommand extends OpsCommand {
     private String sender;
 
     @Option(
+            names = "--configuration-set",
+            paramLabel = "NAME",
+            description = "SES configuration set every send names (SES_CONFIGURATION_SET)")
+    private String configurationSet;
+
+    @Option(
             names = "--provisioner",
             paramLabel = "P",
             description = "provisioner function name or ARN (PROVISIONER_FUNCTION)")
@@ -131,6 +137,7 @@ public final class DoctorCommand extends OpsCommand {
                 defaults.value(queueUrl, StackOutputs.QUEUE_URL, "QUEUE_URL"),
                 defaults.value(table, StackOutputs.TABLE_NAME, "TABLE_NAME"),
                 defaults.value(sender, StackOutputs.SENDER_ADDRESS, "SENDER_ADDRESS"),
-                defaults.value(provisioner, StackOutputs.PROVISIONER_ALIAS_ARN, "PROVISIONER_FUNCTION"));
+                defaults.value(provisioner, StackOutputs.PROVISIONER_ALIAS_ARN, "PROVISIONER_FUNCTION"),
+                defaults.value(configurationSet, StackOutputs.SES_CONFIGURATION_SET, "SES_CONFIGURATION_SET"));
     }
 }

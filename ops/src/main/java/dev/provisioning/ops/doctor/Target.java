@@ -9,4 +9,5 @@ record Target(
         Optional<String> queueUrl,
         Optional<String> table,
         Optional<String> sender,
-        Optional<String> provisioner) {}
+        Optional<String> provisioner,
+        Optional<String> configurationSet) {}

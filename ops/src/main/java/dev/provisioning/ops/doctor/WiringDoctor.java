@@ -44,6 +44,7 @@ final class WiringDoctor {
         queue.checkVisibility(target, signupQueue, mappings, checks);
         table.check(target, checks);
         sender.check(target, checks);
+        sender.checkConfigurationSet(target, checks);
         return new Report(List.copyOf(checks));
     }
 }

@@ -27,9 +27,9 @@ final class ExistingAccounts {
     private static final Backoff BACKOFF = Backoff.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(2));
 
     private final DynamoDbClient dynamoDb;
-    private final Reconciler.Sleeper sleeper;
+    private final Sleeper sleeper;
 
-    ExistingAccounts(DynamoDbClient dynamoDb, Reconciler.Sleeper sleeper) {
+    ExistingAccounts(DynamoDbClient dynamoDb, Sleeper sleeper) {
         this.dynamoDb = dynamoDb;
         this.sleeper = sleeper;
     }

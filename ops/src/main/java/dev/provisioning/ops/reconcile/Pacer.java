@@ -11,10 +11,10 @@ final class Pacer {
     private final long intervalNanos;
     private long next = Long.MIN_VALUE;
 
-    private final Reconciler.Sleeper sleeper;
+    private final Sleeper sleeper;
     private final LongSupplier nanoTime;
 
-    Pacer(double perSecond, Reconciler.Sleeper sleeper, LongSupplier nanoTime) {
+    Pacer(double perSecond, Sleeper sleeper, LongSupplier nanoTime) {
         this.intervalNanos = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
         this.sleeper = sleeper;
         this.nanoTime = nanoTime;

@@ -5,7 +5,6 @@ import dev.provisioning.common.UserConfirmedProducer;
 import dev.provisioning.common.UserConfirmedWriter;
 import dev.provisioning.ops.cli.Progress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,21 +82,6 @@ public final class Reconciler {
 
         public boolean ok() {
             return failed == 0 && error.isEmpty();
-        }
-    }
-
-    /** Waits; a seam so tests check pacing and backoff without waiting. */
-    interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-
-        /** Sleeps; an interruption stops the run (the counts so far are reported) and keeps the flag set. */
-        default void pause(Duration duration) {
-            try {
-                sleep(duration);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while reconciling", e);
-            }
         }
     }
 

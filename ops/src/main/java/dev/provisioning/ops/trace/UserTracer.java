@@ -40,13 +40,13 @@ final class UserTracer {
             AccountItem.EMAIL_STATE,
             AccountItem.EMAIL_CLAIMED_AT,
             AccountItem.EMAIL_ATTEMPTS,
-            "emailTakeovers",
-            "emailLastError",
-            "emailSentAt",
-            "emailMessageId",
+            AccountItem.EMAIL_TAKEOVERS,
+            AccountItem.EMAIL_LAST_ERROR,
+            AccountItem.EMAIL_SENT_AT,
+            AccountItem.EMAIL_MESSAGE_ID,
             AccountItem.USER_SERVICE_STATE,
-            "userServiceSyncedAt",
-            "updatedAt");
+            AccountItem.USER_SERVICE_SYNCED_AT,
+            AccountItem.UPDATED_AT);
 
     /** Pages of 60 users read by {@code --scan-users} in one pool before giving up (6,000 users). */
     static final int MAX_USER_PAGES = 100;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.AlreadyExistsException;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.EventType;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -107,6 +110,9 @@ class DoctorCommandTest {
                 .contains("OK   table.pitr")
                 .contains("OK   ses.sender  sends from " + wiring.sender() + " use the verified address identity "
                         + wiring.sender())
+                .contains("OK   ses.configuration-set  configuration set " + wiring.configurationSet()
+                        + " publishes bounces and complaints (bounces-and-complaints-" + wiring.configurationSet()
+                        + ") to SNS topic arn:aws:sns:")
                 .contains("warn=0 fail=0 skip=0 result=OK");
     }
 
@@ -120,9 +126,14 @@ class DoctorCommandTest {
                 StackOutputs.QUEUE_URL, wiring.queueUrl(),
                 StackOutputs.TABLE_NAME, wiring.table(),
                 StackOutputs.SENDER_ADDRESS, wiring.sender(),
-                StackOutputs.PROVISIONER_ALIAS_ARN, wiring.provisioner()));
+                StackOutputs.PROVISIONER_ALIAS_ARN, wiring.provisioner(),
+                StackOutputs.SES_CONFIGURATION_SET, wiring.configurationSet()));
         try (CloudFormationClient cloudFormation = clients.build(CloudFormationClient.builder(), "CLOUDFORMATION")) {
-            cloudFormation.createStack(b -> b.stackName(stack).templateBody(template));
+            try {
+                cloudFormation.createStack(b -> b.stackName(stack).templateBody(template));
+            } catch (AlreadyExistsException e) {
+                // The SDK retried a call whose first attempt created the stack (its answer was late): it exists.
+            }
         }
 
         Result explicit = doctor(wiring.args(wiring.poolId()));
@@ -563,6 +574,25 @@ class DoctorCommandTest {
                         + " (the role needs ses:SendEmail on identity/" + domain);
     }
 
+    @Test
+    void run_whenTheConfigurationSetIsMissingOrReportsNoBounces_failsBecauseSesWouldRefuseOrNobodyWouldKnow() {
+        Wiring wiring = wire(true);
+        String bare = "bare-" + suffix();
+        ses.createConfigurationSet(r -> r.configurationSet(c -> c.name(bare)));
+
+        Result missing = doctor(replace(wiring.args(wiring.poolId()), "--configuration-set", "missing-" + suffix()));
+        Result withoutDestination = doctor(replace(wiring.args(wiring.poolId()), "--configuration-set", bare));
+
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.out())
+                .contains("FAIL ses.configuration-set  configuration set missing-")
+                .contains("does not exist: SES refuses every send that names it");
+        assertThat(withoutDestination.code()).isEqualTo(1);
+        assertThat(withoutDestination.out())
+                .contains("FAIL ses.configuration-set  configuration set " + bare
+                        + " has no enabled event destination for both BOUNCE and COMPLAINT");
+    }
+
     // ---- the wiring as the stack builds it --------------------------------------------------------
 
     private record Wiring(
@@ -575,7 +605,8 @@ class DoctorCommandTest {
             String queueArn,
             String table,
             String sender,
-            String provisioner) {
+            String provisioner,
+            String configurationSet) {
 
         List<String> args(String pool) {
             return List.of(
@@ -588,7 +619,9 @@ class DoctorCommandTest {
                     "--sender",
                     sender,
                     "--provisioner",
-                    provisioner);
+                    provisioner,
+                    "--configuration-set",
+                    configurationSet);
         }
     }
 
@@ -642,6 +675,18 @@ class DoctorCommandTest {
                 r -> r.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
         String sender = "no-reply-" + suffix + "@example.com";
         ses.verifyEmailIdentity(r -> r.emailAddress(sender));
+        // As EmailReputation builds it: the set, and bounces and complaints to an SNS topic.
+        String configurationSet = "welcome-" + suffix;
+        String topicArn;
+        try (SnsClient sns = clients.build(SnsClient.builder(), "SNS")) {
+            topicArn = sns.createTopic(r -> r.name("email-feedback-" + suffix)).topicArn();
+        }
+        ses.createConfigurationSet(r -> r.configurationSet(c -> c.name(configurationSet)));
+        ses.createConfigurationSetEventDestination(r -> r.configurationSetName(configurationSet)
+                .eventDestination(d -> d.name("bounces-and-complaints-" + configurationSet)
+                        .enabled(true)
+                        .matchingEventTypes(EventType.BOUNCE, EventType.COMPLAINT)
+                        .snsDestination(s -> s.topicARN(topicArn))));
         return new Wiring(
                 pool.id(),
                 pool.arn(),
@@ -652,7 +697,8 @@ class DoctorCommandTest {
                 queueArn,
                 table,
                 sender,
-                provisioner);
+                provisioner,
+                configurationSet);
     }
 
     private static String suffix() {

@@ -391,7 +391,7 @@ class ReconcilerTest {
     }
 
     /** Time that only moves when slept: pacing and backoff are checked without waiting. */
-    private static final class FakeTime implements Reconciler.Sleeper, java.util.function.LongSupplier {
+    private static final class FakeTime implements Sleeper, java.util.function.LongSupplier {
         private final List<Duration> sleeps = new ArrayList<>();
         private long nanos;
 

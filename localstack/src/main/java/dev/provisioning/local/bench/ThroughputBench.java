@@ -1,0 +1,370 @@
+package dev.provisioning.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.provisioning.common.FunctionEnvironment;
+import dev.provisioning.common.Settings;
+import dev.provisioning.common.UserConfirmed;
+import dev.provisioning.common.UserConfirmedCodec;
+import dev.provisioning.local.HarnessPaths;
+import dev.provisioning.local.LocalPipeline;
+import dev.provisioning.local.aws.LocalAws;
+import dev.provisioning.local.aws.PipelineResources;
+import dev.provisioning.local.chaos.FaultInjectingProxy;
+import dev.provisioning.local.esm.SqsEvents;
+import dev.provisioning.local.lambda.FunctionSpec;
+import dev.provisioning.local.lambda.InvocationResult;
+import dev.provisioning.local.lambda.LocalLambdaHost;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The provisioner's throughput benchmark ({@code ./pipeline bench throughput}): N queued confirmations provisioned by
+ * the provisioner's deployable jar in the local Lambda host, with a latency added to every DynamoDB and SES call by
+ * {@link FaultInjectingProxy} (the network to a regional endpoint; the emulators answer on loopback), once per batch
+ * concurrency ({@code BATCH_CONCURRENCY}), in the same run. Batches are received and deleted as Lambda's event source
+ * mapping does ({@code ReportBatchItemFailures}), one invocation at a time on one warm instance, so that the figures
+ * are one instance's: accounts per second of wall time, and billed duration (the invocations' durations, each rounded
+ * up to the millisecond as Lambda bills) as GB-seconds per 1,000 sign-ups at the function's memory size. Owns every
+ * emulator, proxy and sandbox it starts, and stops them before returning.
+ */
+public final class ThroughputBench {
+
+    /** The provisioner's memory in infra ({@code Provisioner}: {@code memorySize(1024)}); {@code --memory-mb}. */
+    static final int FUNCTION_MEMORY_MB = 1024;
+
+    private static final String HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
+    private static final String POOL = "us-east-1_Bench0001";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One measured pass of one concurrency. */
+    public record Pass(int concurrency, int users, Duration wall, long billedMillis, int invocations, int failures) {
+
+        double accountsPerSecond() {
+            return users / (wall.toNanos() / 1e9);
+        }
+
+        double gbSecondsPer1000(int memoryMb) {
+            return billedMillis / 1000.0 * memoryMb / 1024.0 * 1000.0 / users;
+        }
+    }
+
+    /** The passes of every concurrency, and the figures of the result line. */
+    public record Result(ThroughputOptions options, Map<Integer, List<Pass>> passes, String machine, String jdk) {
+
+        int sequential() {
+            return options.concurrencies().get(0);
+        }
+
+        int concurrent() {
+            return options.concurrencies().get(options.concurrencies().size() - 1);
+        }
+
+        double medianAccountsPerSecond(int concurrency) {
+            return ThroughputReport.median(passes.get(concurrency).stream()
+                    .mapToDouble(Pass::accountsPerSecond)
+                    .toArray());
+        }
+
+        double medianGbSecondsPer1000(int concurrency) {
+            return ThroughputReport.median(passes.get(concurrency).stream()
+                    .mapToDouble(p -> p.gbSecondsPer1000(options.memoryMb()))
+                    .toArray());
+        }
+
+        public double throughputRatio() {
+            return medianAccountsPerSecond(concurrent()) / medianAccountsPerSecond(sequential());
+        }
+
+        public int failures() {
+            return passes.values().stream()
+                    .flatMap(List::stream)
+                    .mapToInt(Pass::failures)
+                    .sum();
+        }
+
+        public String line() {
+            return String.format(
+                    Locale.ROOT,
+                    "result throughput_ratio=%.2f gbs_per_1000_sequential=%.3f gbs_per_1000_concurrent=%.3f",
+                    throughputRatio(),
+                    medianGbSecondsPer1000(sequential()),
+                    medianGbSecondsPer1000(concurrent()));
+        }
+    }
+
+    private final ThroughputOptions options;
+    private final PrintStream out;
+    private java.util.Deque<String> recentLog = new java.util.ArrayDeque<>();
+
+    private ThroughputBench(ThroughputOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ThroughputOptions options = ThroughputOptions.parse(args);
+        Result result = run(options, System.err);
+        System.out.println(result.line());
+    }
+
+    /** Runs the benchmark; progress and the table go to {@code out}. */
+    public static Result run(ThroughputOptions options, PrintStream out) throws Exception {
+        return new ThroughputBench(options, out).measure();
+    }
+
+    private Result measure() throws Exception {
+        // Component logs are kept for a failure's report only.
+        java.util.Deque<String> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        Consumer<String> quiet = line -> {
+            recent.addLast(line);
+            if (recent.size() > 40) {
+                recent.pollFirst();
+            }
+        };
+        this.recentLog = recent;
+        LocalPipeline.Options harness = LocalPipeline.Options.defaults(quiet);
+        HarnessPaths paths = HarnessPaths.discover();
+        try (LocalAws aws = LocalAws.start(Settings.fromEnvironment(), quiet);
+                FaultInjectingProxy dynamoDb = FaultInjectingProxy.start(
+                        "dynamodb", aws.dynamoDbEndpoint(), FaultInjectingProxy.Plan.latency(options.latency()));
+                FaultInjectingProxy ses = FaultInjectingProxy.start(
+                        "ses",
+                        URI.create(aws.environment().get("AWS_ENDPOINT_URL_SES")),
+                        FaultInjectingProxy.Plan.latency(options.latency()));
+                LocalLambdaHost lambda = LocalLambdaHost.builder()
+                        .logSink(quiet)
+                        .region(LocalAws.REGION)
+                        .accountId(LocalAws.ACCOUNT_ID)
+                        .start()) {
+            PipelineResources resources = PipelineResources.create(aws, PipelineResources.Spec.defaults());
+            register(lambda, aws, resources, harness, paths, dynamoDb, ses);
+            out.printf(
+                    Locale.ROOT,
+                    "throughput: %d sign-ups per pass, %d pass(es) per concurrency %s, +%d ms on every DynamoDB"
+                            + " and SES call, batches of %d%n",
+                    options.users(),
+                    options.runs(),
+                    options.concurrencies(),
+                    options.latency().toMillis(),
+                    options.batchSize());
+            // Warm every function up first: a cold start is not what this measures.
+            for (int concurrency : options.concurrencies()) {
+                pass(aws.sqs(), resources, lambda, concurrency, Math.min(options.users(), 2 * options.batchSize()));
+            }
+            Map<Integer, List<Pass>> passes = measuredPasses(aws.sqs(), resources, lambda);
+            Result result = new Result(options, passes, machine(), jdk());
+            String table = ThroughputReport.markdown(result);
+            out.println();
+            out.println(table);
+            if (options.markdown() != null) {
+                ThroughputReport.append(options.markdown(), table);
+            }
+            return result;
+        }
+    }
+
+    /** One function per concurrency, the provisioner's jar with the local pipeline's settings, its calls proxied. */
+    private void register(
+            LocalLambdaHost lambda,
+            LocalAws aws,
+            PipelineResources resources,
+            LocalPipeline.Options harness,
+            HarnessPaths paths,
+            FaultInjectingProxy dynamoDb,
+            FaultInjectingProxy ses) {
+        // The local pipeline's provisioner settings (timeouts, backoff), which its timeout is checked against.
+        Map<String, String> env = new HashMap<>(aws.environment());
+        env.putAll(harness.provisionerEnvironment());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SES", ses.endpoint().toString());
+        env.put(FunctionEnvironment.QUEUE_URL, resources.queueUrl());
+        env.put(FunctionEnvironment.DLQ_URL, resources.deadLetterQueueUrl());
+        env.put(FunctionEnvironment.MAX_RECEIVE_COUNT, Integer.toString(resources.maxReceiveCount()));
+        env.put(FunctionEnvironment.TABLE_NAME, resources.tableName());
+        env.put(FunctionEnvironment.SENDER_ADDRESS, resources.senderAddress());
+        env.put(
+                FunctionEnvironment.FUNCTION_TIMEOUT_SECONDS,
+                Long.toString(harness.provisionerTimeout().toSeconds()));
+        env.put(FunctionEnvironment.LOG_LEVEL, "WARN");
+        for (int concurrency : options.concurrencies()) {
+            Map<String, String> functionEnv = new HashMap<>(env);
+            functionEnv.put(FunctionEnvironment.BATCH_CONCURRENCY, Integer.toString(concurrency));
+            lambda.register(FunctionSpec.builder(function(concurrency), HANDLER)
+                    .classpath(paths.provisionerJar())
+                    .environment(functionEnv)
+                    .timeout(harness.provisionerTimeout())
+                    .memoryMb(options.memoryMb())
+                    .maxConcurrency(1)
+                    .build());
+        }
+    }
+
+    /** The measured passes, every concurrency once per run, in alternating order. */
+    private Map<Integer, List<Pass>> measuredPasses(SqsClient sqs, PipelineResources resources, LocalLambdaHost lambda)
+            throws InterruptedException {
+        Map<Integer, List<Pass>> passes = new LinkedHashMap<>();
+        options.concurrencies().forEach(c -> passes.put(c, new ArrayList<>()));
+        for (int run = 0; run < options.runs(); run++) {
+            // Alternate the order, so that neither side always runs on a warmer emulator.
+            List<Integer> order = new ArrayList<>(options.concurrencies());
+            if (run % 2 != 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (int concurrency : order) {
+                Pass pass = pass(sqs, resources, lambda, concurrency, options.users());
+                passes.get(concurrency).add(pass);
+                out.printf(
+                        Locale.ROOT,
+                        "  run %d concurrency %2d: %7.1f accounts/s, billed %6d ms in %d invocations%s%n",
+                        run + 1,
+                        concurrency,
+                        pass.accountsPerSecond(),
+                        pass.billedMillis(),
+                        pass.invocations(),
+                        pass.failures() == 0 ? "" : ", " + pass.failures() + " records failed");
+            }
+        }
+        return passes;
+    }
+
+    private static String function(int concurrency) {
+        return "provisioner-c" + concurrency;
+    }
+
+    /**
+     * Queues {@code users} confirmations, then receives them in batches and invokes the function with each, deleting
+     * what it did not report, until every one is provisioned.
+     */
+    private Pass pass(SqsClient sqs, PipelineResources resources, LocalLambdaHost lambda, int concurrency, int users)
+            throws InterruptedException {
+        enqueue(sqs, resources.queueUrl(), users);
+        Set<String> done = new HashSet<>();
+        long billed = 0;
+        int invocations = 0;
+        int failures = 0;
+        Instant start = Instant.now();
+        Instant deadline = start.plus(Duration.ofMinutes(10));
+        while (done.size() < users) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("only " + done.size() + " of " + users + " provisioned in 10 minutes");
+            }
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(resources.queueUrl())
+                            .maxNumberOfMessages(options.batchSize())
+                            .waitTimeSeconds(1)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
+            if (batch.isEmpty()) {
+                continue;
+            }
+            InvocationResult result =
+                    lambda.invoke(function(concurrency), SqsEvents.of(batch, resources.queueArn(), LocalAws.REGION));
+            invocations++;
+            billed += Math.max(1, (result.duration().toNanos() + 999_999) / 1_000_000);
+            if (result.functionError()) {
+                recentLog.forEach(out::println);
+                throw new IllegalStateException("The provisioner failed: " + result.payloadUtf8());
+            }
+            Set<String> failed = failedIds(result);
+            failures += failed.size();
+            List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+            for (Message message : batch) {
+                if (!failed.contains(message.messageId())) {
+                    done.add(message.messageId());
+                    deletes.add(DeleteMessageBatchRequestEntry.builder()
+                            .id(Integer.toString(deletes.size()))
+                            .receiptHandle(message.receiptHandle())
+                            .build());
+                }
+            }
+            if (!deletes.isEmpty()) {
+                sqs.deleteMessageBatch(b -> b.queueUrl(resources.queueUrl()).entries(deletes));
+            }
+        }
+        return new Pass(concurrency, users, Duration.between(start, Instant.now()), billed, invocations, failures);
+    }
+
+    private static Set<String> failedIds(InvocationResult result) {
+        try {
+            Set<String> ids = new HashSet<>();
+            for (JsonNode failure : JSON.readTree(result.payload()).path("batchItemFailures")) {
+                ids.add(failure.path("itemIdentifier").asText());
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unreadable batch response: " + result.payloadUtf8(), e);
+        }
+    }
+
+    private static void enqueue(SqsClient sqs, String queueUrl, int users) {
+        UserConfirmedCodec codec = UserConfirmedCodec.create();
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            String sub = UUID.randomUUID().toString();
+            UserConfirmed message = new UserConfirmed(
+                    UserConfirmed.SCHEMA_VERSION,
+                    UUID.randomUUID().toString(),
+                    UserConfirmed.idempotencyKey(POOL, sub),
+                    POOL,
+                    "user-" + sub,
+                    sub,
+                    "user-" + sub + "@example.com",
+                    true,
+                    "Bench User",
+                    "PostConfirmation_ConfirmSignUp",
+                    Instant.now(),
+                    LocalAws.REGION,
+                    "bench-client",
+                    Map.of());
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(entries.size()))
+                    .messageBody(codec.encode(message))
+                    .build());
+            if (entries.size() == 10 || i == users - 1) {
+                List<SendMessageBatchRequestEntry> chunk = List.copyOf(entries);
+                sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(chunk));
+                entries.clear();
+            }
+        }
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse(cpu);
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: the core count alone.
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu;
+    }
+
+    private static String jdk() {
+        return Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
+    }
+}
