@@ -1,6 +1,8 @@
 package dev.provisioning.infra;
 
 import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
@@ -37,6 +39,10 @@ final class EmailReputation extends Construct {
                 .principals(List.of(new ServicePrincipal("ses.amazonaws.com")))
                 .actions(List.of("kms:GenerateDataKey*", "kms:Decrypt"))
                 .resources(List.of("*"))
+                // Only SES acting for this account (no confused deputy).
+                .conditions(Map.of(
+                        "StringEquals",
+                        Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
                 .build());
         feedbackTopic = Topic.Builder.create(this, "FeedbackTopic")
                 .displayName("Welcome email bounces and complaints")
