@@ -36,7 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * {@code ./pipeline bench decoupling}: does a sign-up wait for, or fail with, the downstream? Drives sign-ups at a
@@ -123,8 +122,52 @@ public final class DecouplingBench {
         }
     }
 
-    /** Every run's phases, by trigger ({@code ours}, {@code sync}) and condition. */
-    record Result(List<Map<String, Map<String, Phase>>> runs, long enqueued, long expectedEnqueued, String line) {}
+    /**
+     * Every run's phases, by trigger ({@code ours}, {@code sync}) and condition, and what the product's trigger left
+     * on the queue.
+     *
+     * @param enqueued distinct sign-ups on the queue (the trigger fails open: one it could not enqueue in its budget is
+     *     missing, and reconcile re-enqueues it)
+     * @param messages messages on the queue (a send retried after a lost answer leaves a duplicate; the provisioner is
+     *     idempotent)
+     * @param expectedEnqueued sign-ups sent through the product's trigger
+     */
+    record Result(
+            List<Map<String, Map<String, Phase>>> runs,
+            long enqueued,
+            long messages,
+            long expectedEnqueued,
+            String line) {}
+
+    /** Messages on a queue, and the distinct sign-ups (subs) among them. */
+    record QueueCount(long distinct, long messages) {}
+
+    private static final Pattern SUB = Pattern.compile("\"sub\":\"([^\"]+)\"");
+
+    /** Reads every message off the queue (nothing else consumes it) and counts them and their distinct subs. */
+    static QueueCount count(SqsClient sqs, String queueUrl) {
+        java.util.Set<String> subs = new java.util.HashSet<>();
+        long messages = 0;
+        for (int empty = 0; empty < 3; ) {
+            List<software.amazon.awssdk.services.sqs.model.Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .visibilityTimeout(600)
+                            .waitTimeSeconds(1))
+                    .messages();
+            if (batch.isEmpty()) {
+                empty++;
+                continue;
+            }
+            for (software.amazon.awssdk.services.sqs.model.Message message : batch) {
+                messages++;
+                Matcher matcher = SUB.matcher(message.body());
+                if (matcher.find()) {
+                    subs.add(matcher.group(1));
+                }
+            }
+        }
+        return new QueueCount(subs.size(), messages);
+    }
 
     private final Options options;
 
@@ -153,36 +196,24 @@ public final class DecouplingBench {
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
             String queueUrl;
             try (SqsClient sqs = SqsClient.builder()
-                            .region(Region.US_EAST_1)
-                            .endpointOverride(sqsEndpoint)
-                            .credentialsProvider(credentials)
-                            .httpClient(UrlConnectionHttpClient.create())
-                            .build();
-                    DynamoDbClient dynamo = DynamoDbClient.builder()
-                            .region(Region.US_EAST_1)
-                            .endpointOverride(moto.endpoint())
-                            .credentialsProvider(credentials)
-                            .httpClient(UrlConnectionHttpClient.create())
-                            .build();
-                    SesClient ses = SesClient.builder()
-                            .region(Region.US_EAST_1)
-                            .endpointOverride(moto.endpoint())
-                            .credentialsProvider(credentials)
-                            .httpClient(UrlConnectionHttpClient.create())
-                            .build()) {
+                    .region(Region.US_EAST_1)
+                    .endpointOverride(sqsEndpoint)
+                    .credentialsProvider(credentials)
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build()) {
                 queueUrl = sqs.createQueue(b -> b.queueName("bench-decoupling")).queueUrl();
-                prepare(dynamo, ses);
+                prepareDownstream(moto.endpoint(), credentials);
                 Map<String, String> environment = new LinkedHashMap<>();
                 environment.put(FunctionEnvironment.QUEUE_URL, queueUrl);
                 environment.put("AWS_REGION", "us-east-1");
                 environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
                 environment.put("AWS_ACCESS_KEY_ID", "bench");
                 environment.put("AWS_SECRET_ACCESS_KEY", "bench");
-                List<Map<String, Map<String, Phase>>> runs = runs(moto.endpoint(), userService, environment);
-                long enqueued = depth(sqs, queueUrl);
+                List<Map<String, Map<String, Phase>>> runs = measure(moto.endpoint(), userService, environment);
+                QueueCount count = count(sqs, queueUrl);
                 long expected = (long) options.runs()
                         * (options.warmup() + (long) options.count() * DecouplingProbe.CONDITIONS.size());
-                Result result = new Result(runs, enqueued, expected, resultLine(runs));
+                Result result = new Result(runs, count.distinct(), count.messages(), expected, resultLine(runs));
                 if (options.markdown() != null) {
                     BenchmarksPage.appendToSection(
                             options.markdown(),
@@ -198,15 +229,8 @@ public final class DecouplingBench {
         }
     }
 
-    private static long depth(SqsClient sqs, String queueUrl) {
-        return Long.parseLong(sqs.getQueueAttributes(
-                        b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                .attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-    }
-
-    /** Every run: ours, then the synchronous baseline, each through every downstream condition. */
-    private List<Map<String, Map<String, Phase>>> runs(
+    /** Every run: the product's trigger, then the baseline, each in a JVM of its own. */
+    private List<Map<String, Map<String, Phase>>> measure(
             URI moto, HttpServer userService, Map<String, String> environment)
             throws IOException, InterruptedException {
         List<Map<String, Map<String, Phase>>> runs = new ArrayList<>();
@@ -214,43 +238,57 @@ public final class DecouplingBench {
             Map<String, Map<String, Phase>> phases = new LinkedHashMap<>();
             for (String mode : List.of("ours", "sync")) {
                 progress("run " + run + "/" + options.runs() + ": " + mode);
-                phases.put(mode, probe(mode, moto, userService, environment));
+                phases.put(mode, probe(mode, run, moto, userService, environment));
             }
             runs.add(phases);
         }
         return runs;
     }
 
-    /** The baseline's downstream: the accounts table and a verified sender on moto. */
-    private static void prepare(DynamoDbClient dynamo, SesClient ses) {
-        dynamo.createTable(b -> b.tableName(TABLE)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder()
-                        .attributeName("accountId")
-                        .attributeType(ScalarAttributeType.S)
-                        .build())
-                .keySchema(KeySchemaElement.builder()
-                        .attributeName("accountId")
-                        .keyType(KeyType.HASH)
-                        .build()));
-        ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
+    /** The baseline's table and verified sender, created in moto directly (not through a proxy). */
+    private static void prepareDownstream(URI moto, StaticCredentialsProvider credentials) {
+        try (DynamoDbClient dynamo = DynamoDbClient.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(moto)
+                        .credentialsProvider(credentials)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build();
+                SesClient ses = SesClient.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(moto)
+                        .credentialsProvider(credentials)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build()) {
+            dynamo.createTable(b -> b.tableName(TABLE)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder()
+                            .attributeName("accountId")
+                            .attributeType(ScalarAttributeType.S)
+                            .build())
+                    .keySchema(KeySchemaElement.builder()
+                            .attributeName("accountId")
+                            .keyType(KeyType.HASH)
+                            .build()));
+            ses.verifyEmailIdentity(b -> b.emailAddress(SENDER));
+        }
     }
 
-    /** A user service that accepts every account, on loopback. */
+    /** The user-service stub: answers 201 to every POST, on a free loopback port. */
     private static HttpServer userService() throws IOException {
-        HttpServer userService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        userService.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        userService.createContext("/", exchange -> {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 exchange.sendResponseHeaders(201, -1);
             }
         });
-        userService.start();
-        return userService;
+        server.start();
+        return server;
     }
 
-    private Map<String, Phase> probe(String mode, URI moto, HttpServer userService, Map<String, String> environment)
+    private Map<String, Phase> probe(
+            String mode, int run, URI moto, HttpServer userService, Map<String, String> environment)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -268,7 +306,9 @@ public final class DecouplingBench {
                 moto.toString(),
                 "http://127.0.0.1:" + userService.getAddress().getPort(),
                 TABLE,
-                SENDER));
+                SENDER,
+                // Each run's sign-ups are new users.
+                Integer.toString(run * 100_000)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
         builder.environment().putAll(environment);
         Path stderr = Files.createTempFile("decoupling-" + mode, ".log");

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One trigger under the three downstream conditions of {@code ./pipeline bench decoupling}, in its own JVM (the
  * product's trigger reads its configuration from the environment, as in Lambda). Sign-ups arrive at a fixed rate,
- * open loop: each invocation starts at its scheduled time whether or not the earlier ones returned, as Cognito's
+ * open loop, the three conditions taking turns in blocks of {@value #BLOCK}: each invocation starts at its scheduled time whether or not the earlier ones returned, as Cognito's
  * users do not wait for each other; its response time is measured from that scheduled time.
  *
  * <p>The downstream (DynamoDB and SES on moto, the user service) is reached through a {@link FaultInjectingProxy}
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * held past the timeouts, at random). The product's trigger ({@code ours}) only enqueues, so it never calls them;
  * the synchronous baseline ({@code sync}) calls all three inline.
  *
- * <p>Arguments: {@code ours|sync rate count warmup slowMs cutoffMs motoEndpoint userServiceEndpoint table sender}.
+ * <p>Arguments: {@code ours|sync rate count warmup slowMs cutoffMs motoEndpoint userServiceEndpoint table sender firstEvent}.
  * Prints one line per condition: {@code PHASE condition=... n=... p50_ms=... p99_ms=... over_or_failed=...
  * failed=... unfinished=...}; an invocation still running at the cutoff counts as over it, with the cutoff as its time.
  */
@@ -34,6 +33,9 @@ public final class DecouplingProbe {
 
     /** The three conditions, in the order they run. */
     static final List<String> CONDITIONS = List.of("healthy", "slow", "failing");
+
+    /** Invocations per condition before the next condition takes its turn. */
+    private static final int BLOCK = 25;
 
     /** Invocations that prime the slow condition's baseline clients before it is measured. */
     private static final int SLOW_PRIMING = 2;
@@ -57,6 +59,7 @@ public final class DecouplingProbe {
         URI userService = URI.create(args[7]);
         String table = args[8];
         String sender = args[9];
+        int firstEvent = Integer.parseInt(args[10]);
 
         Map<String, FaultInjectingProxy.Plan> plans = Map.of(
                 "healthy", FaultInjectingProxy.Plan.none(),
@@ -73,21 +76,30 @@ public final class DecouplingProbe {
                 proxies.addAll(List.of(dynamo, ses, users));
                 triggers.put(condition, trigger(mode, dynamo, ses, users, table, sender));
             }
-            int next = 0;
+            int next = firstEvent;
             for (int i = 0; i < warmup; i++) {
                 triggers.get("healthy").invoke(Probes.event(next++));
             }
             if (mode.equals("sync")) {
                 // The slow condition's baseline has clients of its own: primed too, so that it is not measured cold.
                 for (int i = 0; i < SLOW_PRIMING; i++) {
-                    triggers.get("slow").invoke(Probes.event(1_000_000 + i));
+                    triggers.get("slow").invoke(Probes.event(firstEvent + 90_000 + i));
+                }
+            }
+            // The conditions take turns in blocks, so that drift on the machine (other work, a GC) hits all three.
+            Map<String, Samples> samples = new LinkedHashMap<>();
+            CONDITIONS.forEach(condition -> samples.put(condition, new Samples()));
+            for (int done = 0; done < count; done += BLOCK) {
+                int size = Math.min(BLOCK, count - done);
+                for (String condition : CONDITIONS) {
+                    samples.get(condition).add(drive(triggers.get(condition), next, rate, size, cutoffMs));
+                    next += size;
                 }
             }
             for (String condition : CONDITIONS) {
                 System.out.println("PHASE condition=" + condition + " "
-                        + drive(triggers.get(condition), next, rate, count, cutoffMs));
+                        + samples.get(condition).summary());
                 System.out.flush();
-                next += count;
             }
         } finally {
             proxies.forEach(FaultInjectingProxy::close);
@@ -129,8 +141,8 @@ public final class DecouplingProbe {
         static final PostConfirmationHandler HANDLER = new PostConfirmationHandler();
     }
 
-    /** Drives {@code count} invocations at {@code rate} per second and summarises their response times. */
-    static String drive(Trigger trigger, int firstEvent, double rate, int count, long cutoffMs)
+    /** Drives {@code count} invocations at {@code rate} per second; an invocation still running at the cutoff counts as over it. */
+    static Samples drive(Trigger trigger, int firstEvent, double rate, int count, long cutoffMs)
             throws InterruptedException {
         long periodNanos = (long) (1_000_000_000L / rate);
         long[] nanos = new long[count];
@@ -167,40 +179,51 @@ public final class DecouplingProbe {
         long lastScheduled = start + (count - 1) * periodNanos;
         long waitForRest = lastScheduled + TimeUnit.MILLISECONDS.toNanos(cutoffMs + 500) - System.nanoTime();
         boolean allReturned = finished.await(Math.max(0, waitForRest), TimeUnit.NANOSECONDS);
-        long unfinished = allReturned ? 0 : finished.getCount();
+        Samples samples = new Samples();
+        samples.unfinished = allReturned ? 0 : finished.getCount();
+        long cutoffNanos = TimeUnit.MILLISECONDS.toNanos(cutoffMs);
         synchronized (done) {
-            return summary(nanos, failed, done, unfinished, cutoffMs);
+            for (int i = 0; i < count; i++) {
+                long time = done[i] ? nanos[i] : cutoffNanos;
+                boolean isFailed = done[i] && failed[i];
+                samples.times.add(time);
+                if (isFailed) {
+                    samples.failures++;
+                }
+                if (isFailed || !done[i] || time > cutoffNanos) {
+                    samples.over++;
+                }
+            }
         }
+        return samples;
     }
 
-    /** Response times and failures, with what did not return by the cutoff counted as over it. */
-    private static String summary(long[] nanos, boolean[] failed, boolean[] done, long unfinished, long cutoffMs) {
-        int count = nanos.length;
-        long cutoffNanos = TimeUnit.MILLISECONDS.toNanos(cutoffMs);
-        long[] sorted = new long[count];
-        int over = 0;
-        int failures = 0;
-        for (int i = 0; i < count; i++) {
-            long time = done[i] ? nanos[i] : cutoffNanos;
-            sorted[i] = time;
-            boolean isFailed = done[i] && failed[i];
-            if (isFailed) {
-                failures++;
-            }
-            if (isFailed || !done[i] || time > cutoffNanos) {
-                over++;
-            }
+    /** Response times (ns) of one condition, and how many were over the cutoff, failed, or still running. */
+    static final class Samples {
+        final List<Long> times = new ArrayList<>();
+        int over;
+        int failures;
+        long unfinished;
+
+        void add(Samples block) {
+            times.addAll(block.times);
+            over += block.over;
+            failures += block.failures;
+            unfinished += block.unfinished;
         }
-        Arrays.sort(sorted);
-        return String.format(
-                Locale.ROOT,
-                "n=%d p50_ms=%.1f p99_ms=%.1f over_or_failed=%d failed=%d unfinished=%d",
-                count,
-                percentile(sorted, 0.50) / 1e6,
-                percentile(sorted, 0.99) / 1e6,
-                over,
-                failures,
-                unfinished);
+
+        String summary() {
+            long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+            return String.format(
+                    Locale.ROOT,
+                    "n=%d p50_ms=%.1f p99_ms=%.1f over_or_failed=%d failed=%d unfinished=%d",
+                    sorted.length,
+                    percentile(sorted, 0.50) / 1e6,
+                    percentile(sorted, 0.99) / 1e6,
+                    over,
+                    failures,
+                    unfinished);
+        }
     }
 
     /** Nearest-rank percentile of sorted values. */
