@@ -145,6 +145,7 @@ class ImportedUserPoolStackTest {
                         Grant.allow("dynamodb:UpdateItem", tableArn),
                         Grant.allow("ses:SendEmail", address, fromSender),
                         Grant.allow("ses:SendEmail", domain, fromSender),
+                        Grant.allow("ses:SendEmail", fx.resolve(fx.stack().getConfigurationSetArn()), fromSender),
                         Grant.allow("sqs:ReceiveMessage", queueArn),
                         Grant.allow("sqs:DeleteMessage", queueArn),
                         Grant.allow("sqs:GetQueueAttributes", queueArn),
