@@ -73,6 +73,11 @@ public final class MotoServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** The moto process's id, e.g. to read its peak memory. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Every email moto's SES accepted, oldest first. */
     public List<SentEmail> sentEmails() {
         JsonNode messages = data().path("ses").path("Message");
