@@ -56,7 +56,7 @@ public final class ScaleBench {
                 options.large());
         ScaleRun small = measure(options, options.small(), out);
         ScaleRun large = measure(options, options.large(), out);
-        ScaleReport report = new ScaleReport(options, small, large, BenchmarksPage.machine(), jdk());
+        ScaleReport report = new ScaleReport(options, small, large, BenchmarksPage.machine(), BenchmarksPage.jdk());
         String table = report.markdown();
         out.println();
         out.println(table);
@@ -68,6 +68,8 @@ public final class ScaleBench {
 
     /** One size on a pipeline of its own: warm-up, the measured sign-ups, then the figures before it stops. */
     static ScaleRun measure(ScaleOptions options, int users, PrintStream out) throws IOException {
+        // The previous run's garbage out and the heap shrunk back, so that this run's peak is its own.
+        System.gc();
         boolean ownPeakReset = PeakMemory.resetOwnPeak();
         Files.createDirectories(options.logDirectory());
         Path logFile = options.logDirectory().resolve("scale-" + users + ".log");
@@ -116,9 +118,5 @@ public final class ScaleBench {
         peaks.add(new ScaleRun.Peak(
                 "moto", PeakMemory.peakKib(pipeline.aws().moto().pid()).orElse(-1)));
         return peaks;
-    }
-
-    private static String jdk() {
-        return Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
     }
 }
