@@ -3,6 +3,7 @@ package dev.provisioning.provisioner;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.provisioning.common.DeadLetterAttributes;
+import dev.provisioning.common.SqsBatches;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.common.logging.LogContext;
@@ -177,10 +178,8 @@ final class BatchProcessor {
                     .build());
         }
         try {
-            // Batches hold at most 10 records per call; larger ones (a batching window) go in chunks.
-            for (int from = 0; from < entries.size(); from += 10) {
-                List<ChangeMessageVisibilityBatchRequestEntry> chunk =
-                        entries.subList(from, Math.min(entries.size(), from + 10));
+            // Larger batches than SQS's 10 entries per call (a batching window) go in chunks.
+            for (List<ChangeMessageVisibilityBatchRequestEntry> chunk : SqsBatches.partition(entries)) {
                 sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk));
             }
         } catch (RuntimeException e) {
