@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /** Component logs go to a file (and the console with --verbose), keeping progress readable. */
-final class ComponentLog implements Consumer<String>, AutoCloseable {
+public final class ComponentLog implements Consumer<String>, AutoCloseable {
     private final Writer file;
     private final PrintStream echo;
     private final Object lock = new Object();
@@ -21,7 +21,7 @@ final class ComponentLog implements Consumer<String>, AutoCloseable {
         this.echo = echo;
     }
 
-    static ComponentLog open(Path path, PrintStream echo) {
+    public static ComponentLog open(Path path, PrintStream echo) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {

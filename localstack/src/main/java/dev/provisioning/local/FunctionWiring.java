@@ -29,6 +29,9 @@ final class FunctionWiring {
     static final String TRIGGER_HANDLER = "dev.provisioning.trigger.PostConfirmationHandler::handleRequest";
     static final String PROVISIONER_HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
 
+    /** The trigger's instances: Cognito invokes it once per confirmation, as many at a time as users confirm. */
+    static final int TRIGGER_CONCURRENCY = 2;
+
     /** How long a call injected with a timeout fault hangs before the proxy drops it. */
     private static final Duration TIMEOUT_FAULT = Duration.ofMillis(1500);
 
@@ -58,7 +61,7 @@ final class FunctionWiring {
                 .environment(environment)
                 .timeout(Duration.ofSeconds(5))
                 .memoryMb(512)
-                .maxConcurrency(2)
+                .maxConcurrency(TRIGGER_CONCURRENCY)
                 .build());
     }
 

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -46,6 +47,8 @@ public final class LocalPipeline implements AutoCloseable {
      * @param provisionerEnvironment extra variables for the provisioner (e.g. backoff settings)
      * @param triggerEnvironment extra variables for the trigger
      * @param chaos the faults to inject into the functions' calls
+     * @param signUps how confirmations reach the trigger: through cognito-local, or as PostConfirmation events on the
+     *     Lambda host's Invoke API (no cognito-local started)
      * @param log where every component's output goes
      */
     public record Options(
@@ -57,6 +60,7 @@ public final class LocalPipeline implements AutoCloseable {
             Map<String, String> provisionerEnvironment,
             Map<String, String> triggerEnvironment,
             Chaos chaos,
+            SignUps signUps,
             Consumer<String> log) {
 
         /** The local provisioner's timeout: one record of the harness's timeouts (RecordBudget) and the margin. */
@@ -82,6 +86,7 @@ public final class LocalPipeline implements AutoCloseable {
                             FunctionEnvironment.AWS_API_CALL_ATTEMPT_TIMEOUT_MS, "1000"),
                     Map.of(),
                     Chaos.NONE,
+                    SignUps.COGNITO_LOCAL,
                     log);
         }
 
@@ -95,6 +100,7 @@ public final class LocalPipeline implements AutoCloseable {
                     provisionerEnvironment,
                     triggerEnvironment,
                     chaos,
+                    signUps,
                     log);
         }
 
@@ -110,6 +116,7 @@ public final class LocalPipeline implements AutoCloseable {
                     merged,
                     triggerEnvironment,
                     chaos,
+                    signUps,
                     log);
         }
 
@@ -123,6 +130,7 @@ public final class LocalPipeline implements AutoCloseable {
                     provisionerEnvironment,
                     triggerEnvironment,
                     chaos,
+                    signUps,
                     log);
         }
 
@@ -136,9 +144,38 @@ public final class LocalPipeline implements AutoCloseable {
                     provisionerEnvironment,
                     triggerEnvironment,
                     chaos,
+                    signUps,
+                    log);
+        }
+
+        public Options withSignUps(SignUps how) {
+            return new Options(
+                    batchSize,
+                    batchingWindow,
+                    maxConcurrency,
+                    visibilityTimeout,
+                    provisionerTimeout,
+                    provisionerEnvironment,
+                    triggerEnvironment,
+                    chaos,
+                    how,
                     log);
         }
     }
+
+    /**
+     * How confirmations reach the trigger. cognito-local signs users up and invokes the trigger as Cognito does, but
+     * rewrites its pool's JSON file on every operation, so its cost per sign-up grows with the pool; for thousands of
+     * sign-ups the harness sends the trigger Cognito's PostConfirmation events itself, on the Lambda host's Invoke API
+     * (the endpoint cognito-local calls), for users of a pool that exists only in those events ({@link #poolId()}).
+     */
+    public enum SignUps {
+        COGNITO_LOCAL,
+        INVOKE_API
+    }
+
+    /** The user pool id of the events sent on the Invoke API (Cognito's format: region, underscore, nine characters). */
+    public static final String INVOKE_API_POOL_ID = LocalAws.REGION + "_InvokeApi";
 
     private final Closer closer = new Closer("every part of the local pipeline");
     private LocalAws aws;
@@ -149,6 +186,8 @@ public final class LocalPipeline implements AutoCloseable {
     private CognitoLocalClient cognitoClient;
     private CognitoLocalClient.UserPool userPool;
     private FunctionWiring wiring;
+    private Options options;
+    private final AtomicInteger usersSignedUp = new AtomicInteger();
 
     private LocalPipeline() {}
 
@@ -164,6 +203,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startAll(Settings settings, HarnessPaths paths, Options options) {
+        this.options = options;
         Consumer<String> log = options.log();
         aws = track(LocalAws.start(settings, log));
         resources = PipelineResources.create(
@@ -196,6 +236,9 @@ public final class LocalPipeline implements AutoCloseable {
                     return new SqsEventSourceMapping.Outcome(result.payload(), result.functionError());
                 },
                 log));
+        if (options.signUps() == SignUps.INVOKE_API) {
+            return;
+        }
         cognito = track(CognitoLocal.start(new CognitoLocal.Options(
                 wiring.triggerEndpoint(options.chaos()),
                 TRIGGER_FUNCTION,
@@ -240,14 +283,36 @@ public final class LocalPipeline implements AutoCloseable {
         return mapping;
     }
 
+    public Options options() {
+        return options;
+    }
+
+    /** The pool the run's users belong to: cognito-local's, or {@link #INVOKE_API_POOL_ID} without cognito-local. */
+    public String poolId() {
+        return userPool == null ? INVOKE_API_POOL_ID : userPool.poolId();
+    }
+
+    /**
+     * Reserves numbers for {@code count} new users of this pipeline (their addresses and names derive from them),
+     * so that every run on one pipeline signs up users of its own.
+     *
+     * @return the first of the reserved numbers, from 1
+     */
+    int reserveUsers(int count) {
+        return usersSignedUp.getAndAdd(count) + 1;
+    }
+
+    /** cognito-local, or null when confirmations go to the trigger on the Invoke API ({@link SignUps#INVOKE_API}). */
     public CognitoLocal cognito() {
         return cognito;
     }
 
+    /** cognito-local's client, or null without cognito-local ({@link SignUps#INVOKE_API}). */
     public CognitoLocalClient cognitoClient() {
         return cognitoClient;
     }
 
+    /** cognito-local's pool, or null without cognito-local ({@link SignUps#INVOKE_API}); see {@link #poolId()}. */
     public CognitoLocalClient.UserPool userPool() {
         return userPool;
     }
@@ -257,7 +322,7 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, AttributeValue> item = aws.dynamoDb()
                 .getItem(b -> b.tableName(resources.tableName())
                         .consistentRead(true)
-                        .key(Map.of(AccountItem.KEY, AttributeValue.fromS(AccountItem.key(userPool.poolId(), sub)))))
+                        .key(Map.of(AccountItem.KEY, AttributeValue.fromS(AccountItem.key(poolId(), sub)))))
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }

@@ -35,11 +35,15 @@ public final class LocalRun {
     static int run(RunOptions options, PrintStream out, PrintStream err) {
         long started = System.nanoTime();
         try (ComponentLog componentLog = ComponentLog.open(options.logFile(), options.verbose() ? err : null)) {
-            err.println("starting the local AWS, Lambda host and cognito-local (logs: " + options.logFile() + ")");
+            err.println("starting the local AWS, Lambda host"
+                    + (options.signUps() == LocalPipeline.SignUps.COGNITO_LOCAL ? " and cognito-local" : "")
+                    + " (logs: " + options.logFile() + ")");
             try (LocalPipeline pipeline = LocalPipeline.start(
                     Settings.fromEnvironment(),
                     HarnessPaths.discover(),
-                    LocalPipeline.Options.defaults(componentLog).withChaos(options.chaos()))) {
+                    LocalPipeline.Options.defaults(componentLog)
+                            .withChaos(options.chaos())
+                            .withSignUps(options.signUps()))) {
                 err.printf(Locale.ROOT, "ready in %.1f s%n", seconds(started));
                 PipelineDriver.Outcome outcome = PipelineDriver.drive(pipeline, options.users(), options.poison(), err);
                 out.println(outcome.report().summaryLine(seconds(started)) + outcome.figures());

@@ -1,5 +1,6 @@
 package dev.provisioning.local;
 
+import dev.provisioning.local.aws.MotoServer;
 import dev.provisioning.local.chaos.FaultInjectingProxy;
 import dev.provisioning.local.chaos.PoisonMessages;
 import dev.provisioning.ops.cli.Progress;
@@ -23,17 +24,67 @@ public final class PipelineDriver {
 
     private PipelineDriver() {}
 
-    /** What a run ended with: the report read from the emulators, and the chaos figures. */
-    public record Outcome(PipelineReport report, String figures, int reconciled, Set<String> poisonMessageIds) {}
+    /**
+     * What a run ended with: the report read from the emulators, and the chaos figures.
+     *
+     * @param endToEnd from the first sign-up until the queue drained (after the reconcile rounds, if any)
+     */
+    public record Outcome(
+            PipelineReport report, String figures, int reconciled, Set<String> poisonMessageIds, Duration endToEnd) {}
 
     /**
      * The run itself, on a started pipeline: poison, sign-ups, drain, reconcile, report. Tests call
-     * this too, so the command and the chaos test prove the same thing.
+     * this too, so the command and the chaos test prove the same thing. Without cognito-local
+     * ({@link LocalPipeline.SignUps#INVOKE_API}) the confirmations go to the trigger on the Invoke API, and there is
+     * no reconcile: the reconciler lists the pool's users, which only Cognito has.
      */
     public static Outcome drive(LocalPipeline pipeline, int users, int poisonCount, PrintStream err) {
         Set<String> poison = putPoison(pipeline, poisonCount);
-        signUp(pipeline, users, err);
+        long started = System.nanoTime();
+        int first = pipeline.reserveUsers(users);
+        boolean cognito = pipeline.options().signUps() == LocalPipeline.SignUps.COGNITO_LOCAL;
+        InvokeApiSignUps.Result invoked = null;
+        if (cognito) {
+            signUp(pipeline, first, users, err);
+        } else {
+            err.println("confirming through the trigger on the Lambda host's Invoke API (Cognito's PostConfirmation"
+                    + " events, no cognito-local)");
+            invoked = InvokeApiSignUps.confirm(pipeline, first, users, FunctionWiring.TRIGGER_CONCURRENCY, err);
+        }
         drain(pipeline, err);
+        int reconciled = cognito ? reconcile(pipeline, err) : 0;
+        Duration endToEnd = Duration.ofNanos(System.nanoTime() - started);
+        List<MotoServer.SentEmail> sent = pipeline.aws().moto().sentEmails();
+        if (!cognito) {
+            List<InvokeApiSignUps.User> confirmed = invoked.users();
+            PipelineReport report = PipelineReport.read(
+                    pipeline,
+                    confirmed.stream()
+                            .map(u -> new PipelineReport.ConfirmedUser(u.sub(), u.email()))
+                            .toList(),
+                    poison,
+                    sent);
+            String locales = LocaleReport.figures(
+                    confirmed.stream()
+                            .map(u -> new LocaleReport.User(u.email(), u.name(), u.locale()))
+                            .toList(),
+                    sent);
+            String figures = chaosFigures(pipeline, reconciled) + locales + " sign_ups=invoke_api trigger_errors="
+                    + invoked.triggerErrors();
+            return new Outcome(report, figures, reconciled, poison, endToEnd);
+        }
+        PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison, sent);
+        String locales = LocaleReport.figures(usersWithLocale(pipeline), sent);
+        return new Outcome(report, chaosFigures(pipeline, reconciled) + locales, reconciled, poison, endToEnd);
+    }
+
+    /**
+     * Reconcile rounds until none re-enqueues anyone (at most three): the trigger fails open, and a confirmation it
+     * could not enqueue is healed here, by the same code as the operators' ./pipeline reconcile.
+     *
+     * @return how many users the rounds re-enqueued
+     */
+    private static int reconcile(LocalPipeline pipeline, PrintStream err) {
         int reconciled = 0;
         Reconciler reconciler = new Reconciler(
                 pipeline.cognitoClient().sdk(),
@@ -41,8 +92,6 @@ public final class PipelineDriver {
                 pipeline.aws().sqs(),
                 Clock.systemUTC());
         for (int round = 0; round < 3; round++) {
-            // The trigger fails open: a confirmation it could not enqueue is healed here, by the same
-            // code as the operators' ./pipeline reconcile.
             Reconciler.Result result = reconciler.reconcile(
                     pipeline.userPool().poolId(),
                     pipeline.resources().tableName(),
@@ -61,10 +110,7 @@ public final class PipelineDriver {
             reconciled += missing;
             drain(pipeline, err);
         }
-        PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison);
-        String locales = LocaleReport.figures(
-                usersWithLocale(pipeline), pipeline.aws().moto().sentEmails());
-        return new Outcome(report, chaosFigures(pipeline, reconciled) + locales, reconciled, poison);
+        return reconciled;
     }
 
     private static void drain(LocalPipeline pipeline, PrintStream err) {
@@ -136,15 +182,16 @@ public final class PipelineDriver {
                 duplicates);
     }
 
-    private static void signUp(LocalPipeline pipeline, int users, PrintStream err) {
+    private static void signUp(LocalPipeline pipeline, int first, int users, PrintStream err) {
         var pool = pipeline.userPool();
         int step = Math.max(1, users / 10);
-        for (int i = 1; i <= users; i++) {
+        for (int n = 1; n <= users; n++) {
+            int i = first + n - 1;
             pipeline.cognitoClient()
                     .signUpAndConfirm(
                             pool.poolId(), pool.clientId(), email(i), "Local-Passw0rd!", displayName(i), locale(i));
-            if (i % step == 0 || i == users) {
-                err.printf(Locale.ROOT, "  confirmed %d/%d%n", i, users);
+            if (n % step == 0 || n == users) {
+                err.printf(Locale.ROOT, "  confirmed %d/%d%n", n, users);
             }
         }
     }

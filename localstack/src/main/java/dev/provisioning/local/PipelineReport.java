@@ -75,11 +75,30 @@ public record PipelineReport(
      */
     public static PipelineReport read(
             LocalPipeline pipeline, List<ConfirmedUser> confirmedUsers, Set<String> poisonMessageIds) {
-        if (pipeline.userPool().poolId() == null) {
+        return read(
+                pipeline,
+                confirmedUsers,
+                poisonMessageIds,
+                pipeline.aws().moto().sentEmails());
+    }
+
+    /**
+     * Reads the end state, with moto's sent mail already read (it is the largest part of moto's state: read it once
+     * per run).
+     *
+     * @param poisonMessageIds ids of malformed messages the run put on the queue on purpose
+     * @param sentEmails every email moto's SES accepted
+     */
+    public static PipelineReport read(
+            LocalPipeline pipeline,
+            List<ConfirmedUser> confirmedUsers,
+            Set<String> poisonMessageIds,
+            List<MotoServer.SentEmail> sentEmails) {
+        if (pipeline.poolId() == null) {
             throw new IllegalStateException("The local pipeline has no user pool");
         }
         Accounts accounts = Accounts.scan(pipeline);
-        Map<String, Integer> emailsByRecipient = emailsByRecipient(pipeline.aws());
+        Map<String, Integer> emailsByRecipient = emailsByRecipient(sentEmails);
         DeadLetters deadLetters = DeadLetters.peek(pipeline, poisonMessageIds);
 
         int provisioned = 0;
@@ -143,9 +162,9 @@ public record PipelineReport(
     }
 
     /** Emails moto's SES accepted, by lower-cased recipient. */
-    private static Map<String, Integer> emailsByRecipient(LocalAws aws) {
+    private static Map<String, Integer> emailsByRecipient(List<MotoServer.SentEmail> sentEmails) {
         Map<String, Integer> emailsByRecipient = new HashMap<>();
-        for (MotoServer.SentEmail email : aws.moto().sentEmails()) {
+        for (MotoServer.SentEmail email : sentEmails) {
             email.to().forEach(to -> emailsByRecipient.merge(to.toLowerCase(Locale.ROOT), 1, Integer::sum));
         }
         return emailsByRecipient;

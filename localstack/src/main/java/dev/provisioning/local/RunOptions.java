@@ -4,13 +4,22 @@ import dev.provisioning.local.chaos.Chaos;
 import java.nio.file.Path;
 
 /** The options of {@code ./pipeline local}, parsed from its command line; a mistake is a {@link UsageException}. */
-record RunOptions(int users, boolean keepRunning, boolean verbose, Path logFile, Chaos chaos, int poison) {
+record RunOptions(
+        int users,
+        boolean keepRunning,
+        boolean verbose,
+        Path logFile,
+        Chaos chaos,
+        int poison,
+        LocalPipeline.SignUps signUps) {
 
     static final String USAGE = """
             usage: ./pipeline local [--users N] [--keep-running] [--verbose] [--log FILE]
                                     [--fault-rate R] [--lost-answer-rate R] [--crash-rate R] [--duplicates R]
-                                    [--poison K]
+                                    [--poison K] [--invoke-api]
               --users N        sign up and confirm N users through cognito-local (default 25)
+              --invoke-api     no cognito-local: send the trigger Cognito's PostConfirmation events on the Lambda
+                               host's Invoke API instead (for thousands of users; no reconcile, which needs Cognito)
               --fault-rate R   fraction of the functions' AWS calls that fail (throttling, 500, timeout, reset)
               --lost-answer-rate R
                                fraction of the functions' AWS calls the service performs but whose answer is
@@ -33,6 +42,7 @@ record RunOptions(int users, boolean keepRunning, boolean verbose, Path logFile,
         double crashRate = 0;
         double duplicates = 0;
         int poison = 0;
+        LocalPipeline.SignUps signUps = LocalPipeline.SignUps.COGNITO_LOCAL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--users" -> users = positiveInt(args, ++i, "--users");
@@ -42,11 +52,16 @@ record RunOptions(int users, boolean keepRunning, boolean verbose, Path logFile,
                 case "--duplicates" -> duplicates = rate(args, ++i, "--duplicates");
                 case "--poison" -> poison = positiveInt(args, ++i, "--poison");
                 case "--keep-running" -> keepRunning = true;
+                case "--invoke-api" -> signUps = LocalPipeline.SignUps.INVOKE_API;
                 case "--verbose" -> verbose = true;
                 case "--log" -> logFile = Path.of(value(args, ++i, "--log"));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + args[i]);
             }
+        }
+        if (keepRunning && signUps == LocalPipeline.SignUps.INVOKE_API) {
+            throw new UsageException("--keep-running needs cognito-local (./pipeline trace and reconcile read its"
+                    + " pool): leave out --invoke-api");
         }
         return new RunOptions(
                 users,
@@ -54,7 +69,8 @@ record RunOptions(int users, boolean keepRunning, boolean verbose, Path logFile,
                 verbose,
                 logFile,
                 new Chaos(faultRate, lostAnswerRate, crashRate, duplicates),
-                poison);
+                poison,
+                signUps);
     }
 
     private static double rate(String[] args, int index, String option) {

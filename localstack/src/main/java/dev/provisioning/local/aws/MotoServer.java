@@ -1,10 +1,13 @@
 package dev.provisioning.local.aws;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.Settings;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,41 +76,75 @@ public final class MotoServer implements AutoCloseable {
         return endpoint;
     }
 
-    /** Every email moto's SES accepted, oldest first. */
-    public List<SentEmail> sentEmails() {
-        JsonNode messages = data().path("ses").path("Message");
-        List<SentEmail> emails = new ArrayList<>();
-        for (JsonNode message : messages) {
-            List<String> to = new ArrayList<>();
-            message.path("destinations").path("ToAddresses").forEach(a -> to.add(a.asText()));
-            emails.add(new SentEmail(
-                    message.path("id").asText(),
-                    message.path("source").asText(),
-                    to,
-                    message.path("subject").asText(),
-                    message.path("body").asText()));
-        }
-        return emails;
+    /** The moto process's id, e.g. to read its peak memory. */
+    public long pid() {
+        return process.pid();
     }
 
-    /** moto's whole state, as its {@code /moto-api/data.json} returns it. */
-    public JsonNode data() {
+    /**
+     * Every email moto's SES accepted, oldest first. Read as a stream from moto's whole state ({@code data.json}),
+     * keeping only the emails: that state holds every email and every metric datum of the run, and a tree of it would
+     * cost the harness hundreds of megabytes at tens of thousands of sign-ups.
+     */
+    public List<SentEmail> sentEmails() {
         try {
-            HttpResponse<byte[]> response = http.send(
+            HttpResponse<InputStream> response = http.send(
                     HttpRequest.newBuilder(endpoint.resolve("/moto-api/data.json"))
-                            .timeout(Duration.ofSeconds(30))
+                            .timeout(Duration.ofSeconds(60))
                             .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("moto data.json answered " + response.statusCode());
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("moto data.json answered " + response.statusCode());
+                }
+                return sentEmails(body);
             }
-            return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new IllegalStateException("Could not read moto's state from " + endpoint, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted reading moto's state", e);
         }
+    }
+
+    /** The emails of {@code data.json} ({@code ses.Message}), every other service skipped unread. */
+    static List<SentEmail> sentEmails(InputStream data) throws IOException {
+        List<SentEmail> emails = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(data)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("moto's data.json is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String service = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!service.equals("ses") || value != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String model = parser.currentName();
+                    if (parser.nextToken() == JsonToken.START_ARRAY && model.equals("Message")) {
+                        while (parser.nextToken() == JsonToken.START_OBJECT) {
+                            emails.add(sentEmail(parser.readValueAsTree()));
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            }
+        }
+        return emails;
+    }
+
+    private static SentEmail sentEmail(JsonNode message) {
+        List<String> to = new ArrayList<>();
+        message.path("destinations").path("ToAddresses").forEach(a -> to.add(a.asText()));
+        return new SentEmail(
+                message.path("id").asText(),
+                message.path("source").asText(),
+                to,
+                message.path("subject").asText(),
+                message.path("body").asText());
     }
 
     private void awaitReady(Duration timeout) {

@@ -72,11 +72,14 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         final AtomicLong deleted = new AtomicLong();
         final AtomicLong reportedFailures = new AtomicLong();
         final AtomicLong failedBatches = new AtomicLong();
-        final Set<String> distinctMessages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final AtomicLong redeliveries = new AtomicLong();
 
-        /** Deliveries beyond the first of each message: the retries the queue made. */
+        /**
+         * Deliveries beyond the first of each message: the retries the queue made, counted from each record's receive
+         * count (nothing is kept per message, so the mapping's memory does not grow with the messages it delivered).
+         */
         public long redeliveries() {
-            return records.get() - distinctMessages.size();
+            return redeliveries.get();
         }
 
         public long batches() {
@@ -181,7 +184,8 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     private void deliver(List<Message> batch) {
         stats.batches.incrementAndGet();
         stats.records.addAndGet(batch.size());
-        batch.forEach(m -> stats.distinctMessages.add(m.messageId()));
+        stats.redeliveries.addAndGet(
+                batch.stream().filter(SqsEventSourceMapping::isRedelivery).count());
         Outcome outcome;
         try {
             outcome = invoker.invoke(event(batch));
@@ -212,6 +216,16 @@ public final class SqsEventSourceMapping implements AutoCloseable {
             if (response.hasFailed() && !response.failed().isEmpty()) {
                 log.accept("[esm] " + response.failed().size() + " deletes failed; those messages will be redelivered");
             }
+        }
+    }
+
+    /** Whether the queue delivered this message before: its {@code ApproximateReceiveCount} is above 1. */
+    static boolean isRedelivery(Message message) {
+        String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        try {
+            return count != null && Integer.parseInt(count) > 1;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

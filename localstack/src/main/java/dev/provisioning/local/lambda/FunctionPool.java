@@ -37,6 +37,7 @@ final class FunctionPool implements AutoCloseable {
     private final LongAdder errors = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder crashes = new LongAdder();
+    private final LongAdder billedMillis = new LongAdder();
 
     FunctionPool(FunctionSpec spec, HostConfig host) {
         this.spec = spec;
@@ -49,13 +50,15 @@ final class FunctionPool implements AutoCloseable {
         Sandbox sandbox = acquire(requestId);
         boolean cold = sandbox.isColdStart();
         Invocation.Outcome outcome;
+        long inSandbox = System.nanoTime();
         try {
             outcome = sandbox.invoke(new Invocation(requestId, functionArn, payload, spec.timeout()));
         } finally {
             release(sandbox);
         }
-        Duration duration = Duration.ofNanos(System.nanoTime() - start);
-        count(outcome, cold);
+        long end = System.nanoTime();
+        Duration duration = Duration.ofNanos(end - start);
+        count(outcome, cold, billedMillis(end - inSandbox));
         host.logSink()
                 .accept("[%s] REPORT RequestId: %s Duration: %.2f ms%s%s"
                         .formatted(
@@ -68,8 +71,17 @@ final class FunctionPool implements AutoCloseable {
                 outcome.payload(), outcome.isError(), outcome.errorType(), duration, requestId, cold, sandbox.label);
     }
 
-    private void count(Invocation.Outcome outcome, boolean cold) {
+    /**
+     * What Lambda bills for an invocation: its time in the sandbox (a cold start's boot and init included, as Lambda
+     * bills the init phase since August 2025; the wait for a free instance not), rounded up to the millisecond.
+     */
+    static long billedMillis(long nanos) {
+        return Math.max(1, (nanos + 999_999) / 1_000_000);
+    }
+
+    private void count(Invocation.Outcome outcome, boolean cold, long billed) {
         invocations.increment();
+        billedMillis.add(billed);
         if (cold) {
             coldStarts.increment();
         }
@@ -212,7 +224,8 @@ final class FunctionPool implements AutoCloseable {
     }
 
     FunctionMetrics metrics() {
-        return new FunctionMetrics(invocations.sum(), coldStarts.sum(), errors.sum(), timeouts.sum(), crashes.sum());
+        return new FunctionMetrics(
+                invocations.sum(), coldStarts.sum(), errors.sum(), timeouts.sum(), crashes.sum(), billedMillis.sum());
     }
 
     /** Marks the pool closed and asks every instance to exit, without waiting; lets a host stop all pools at once. */

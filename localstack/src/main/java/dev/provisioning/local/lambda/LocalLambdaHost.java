@@ -207,6 +207,11 @@ public final class LocalLambdaHost implements AutoCloseable {
                 .toList();
     }
 
+    /** The live instances of one function, e.g. to read their peak memory; one process per instance. */
+    public List<ProcessHandle> processes(String function) {
+        return requireFunction(function).processes();
+    }
+
     private void killChildren() {
         processes().forEach(ProcessHandle::destroyForcibly);
     }

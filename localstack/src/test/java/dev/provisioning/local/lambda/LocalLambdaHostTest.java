@@ -97,7 +97,12 @@ class LocalLambdaHostTest {
         assertThat(warm.instance()).isEqualTo(cold.instance()).isEqualTo("echo-java#1");
         assertThat(map(warmer.payload())).isEqualTo(Map.of("n", 3));
         assertThat(warmer.duration()).isLessThan(Duration.ofMillis(500));
-        assertThat(host.metrics("echo-java")).isEqualTo(new FunctionMetrics(33, 1, 0, 0, 0));
+        assertThat(host.metrics("echo-java"))
+                .usingRecursiveComparison()
+                .ignoringFields("billedMillis")
+                .isEqualTo(new FunctionMetrics(33, 1, 0, 0, 0, 0));
+        // Each invocation bills at least a millisecond.
+        assertThat(host.metrics("echo-java").billedMillis()).isGreaterThanOrEqualTo(33);
         assertThat(LOGS).anyMatch(line -> line.equals("[echo-java#1] echo " + cold.requestId()));
     }
 
@@ -149,7 +154,10 @@ class LocalLambdaHostTest {
         assertThat(next.payloadUtf8()).isEqualTo("\"slept 0\"");
         assertThat(next.coldStart()).isTrue();
         assertThat(next.instance()).isEqualTo("sleepy-java#2");
-        assertThat(host.metrics("sleepy-java")).isEqualTo(new FunctionMetrics(2, 2, 1, 1, 0));
+        assertThat(host.metrics("sleepy-java"))
+                .usingRecursiveComparison()
+                .ignoringFields("billedMillis")
+                .isEqualTo(new FunctionMetrics(2, 2, 1, 1, 0, 0));
     }
 
     @Test
@@ -209,6 +217,28 @@ class LocalLambdaHostTest {
         assertThat(instances).allMatch(i -> i.equals("parallel-java#1") || i.equals("parallel-java#2"));
         assertThat(host.metrics("parallel-java").coldStarts()).isEqualTo(2);
         assertThat(host.metrics("parallel-java").invocations()).isEqualTo(6);
+    }
+
+    @Test
+    void metrics_whenInvocationWaitsForTheOnlyInstance_billsTheTimeInTheInstanceNotTheWait() throws Exception {
+        host.register(function("billed-java", TestHandlers.Sleeping.class)
+                .maxConcurrency(1)
+                .build());
+        List<Future<InvocationResult>> results = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 2; i++) {
+                results.add(executor.submit(() -> host.invoke("billed-java", json(Map.of("millis", 300)))));
+            }
+        }
+        long waitedAndRan = 0;
+        for (Future<InvocationResult> result : results) {
+            assertThat(result.get().functionError()).as(result.get().toString()).isFalse();
+            waitedAndRan += result.get().duration().toMillis();
+        }
+
+        // One of the two waited for the other's whole invocation: its result's duration holds that wait, the bill not.
+        long billed = host.metrics("billed-java").billedMillis();
+        assertThat(billed).isGreaterThanOrEqualTo(600).isLessThan(waitedAndRan);
     }
 
     @Test
