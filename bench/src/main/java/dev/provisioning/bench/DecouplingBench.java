@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
 import dev.provisioning.local.aws.MotoServer;
+import dev.provisioning.local.bench.BenchmarksPage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -59,86 +59,6 @@ public final class DecouplingBench {
             "PHASE condition=(\\w+) n=(\\d+) p50_ms=([\\d.]+) p99_ms=([\\d.]+) over_or_failed=(\\d+) failed=(\\d+)"
                     + " unfinished=\\d+");
 
-    /**
-     * What to run.
-     *
-     * @param rate sign-ups per second
-     * @param count sign-ups per condition
-     * @param warmup invocations before the first condition, downstream healthy
-     * @param slowMs latency added to each downstream call in the slow condition
-     * @param runs how many times the whole set runs (medians and min–max across them)
-     * @param markdown the page the table is appended to, or null
-     * @param command the command line to show in the table
-     */
-    record Options(double rate, int count, int warmup, long slowMs, int runs, Path markdown, String command) {
-
-        static Options parse(String[] args) {
-            double rate = 10;
-            int count = 150;
-            int warmup = 100;
-            long slowMs = 500;
-            int runs = 3;
-            Path markdown = null;
-            List<String> shown = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--quick" -> {
-                        count = 30;
-                        warmup = 30;
-                        runs = 1;
-                        shown.add(arg);
-                    }
-                    case "--rate" -> rate = Double.parseDouble(shown(shown, arg, args[++i]));
-                    case "--count" -> count = Integer.parseInt(shown(shown, arg, args[++i]));
-                    case "--warmup" -> warmup = Integer.parseInt(shown(shown, arg, args[++i]));
-                    case "--slow-ms" -> slowMs = Long.parseLong(shown(shown, arg, args[++i]));
-                    case "--runs" -> runs = Integer.parseInt(shown(shown, arg, args[++i]));
-                    case "--markdown" -> markdown = Path.of(args[++i]);
-                    default ->
-                        throw new IllegalArgumentException("unknown option: " + arg
-                                + " (known: --quick --rate N --count N --warmup N --slow-ms N --runs N)");
-                }
-            }
-            if (rate <= 0 || count < 1 || warmup < 0 || slowMs < 0 || runs < 1) {
-                throw new IllegalArgumentException(
-                        "rate, count and runs must be positive; warmup and slow-ms not" + " negative");
-            }
-            String command = String.join(" ", "./pipeline bench decoupling", String.join(" ", shown))
-                    .trim();
-            return new Options(rate, count, warmup, slowMs, runs, markdown, command);
-        }
-
-        private static String shown(List<String> shown, String option, String value) {
-            shown.add(option + " " + value);
-            return value;
-        }
-    }
-
-    /** One condition's figures for one trigger in one run. */
-    record Phase(String condition, int n, double p50Ms, double p99Ms, int overOrFailed, int failed) {
-        double overOrFailedFraction() {
-            return (double) overOrFailed / n;
-        }
-    }
-
-    /**
-     * Every run's phases, by trigger ({@code ours}, {@code sync}) and condition, and what the product's trigger left
-     * on the queue.
-     *
-     * @param enqueued distinct sign-ups on the queue (the trigger fails open: one it could not enqueue in its budget is
-     *     missing, and reconcile re-enqueues it)
-     * @param messages messages on the queue (a send retried after a lost answer leaves a duplicate; the provisioner is
-     *     idempotent)
-     * @param expectedEnqueued sign-ups sent through the product's trigger
-     */
-    record Result(
-            List<Map<String, Map<String, Phase>>> runs,
-            long enqueued,
-            long messages,
-            long expectedEnqueued,
-            String line) {}
-
     /** Messages on a queue, and the distinct sign-ups (subs) among them. */
     record QueueCount(long distinct, long messages) {}
 
@@ -169,20 +89,20 @@ public final class DecouplingBench {
         return new QueueCount(subs.size(), messages);
     }
 
-    private final Options options;
+    private final DecouplingOptions options;
 
-    DecouplingBench(Options options) {
+    DecouplingBench(DecouplingOptions options) {
         this.options = options;
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
-        Result result = new DecouplingBench(options).run();
+        DecouplingOptions options = DecouplingOptions.parse(args);
+        DecouplingResult result = new DecouplingBench(options).run();
         System.out.println(result.line());
         System.exit(0);
     }
 
-    Result run() throws Exception {
+    DecouplingResult run() throws Exception {
         SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1")
                 .withDynamicPort()
                 .withAWSRegion("us-east-1")
@@ -209,11 +129,12 @@ public final class DecouplingBench {
                 environment.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
                 environment.put("AWS_ACCESS_KEY_ID", "bench");
                 environment.put("AWS_SECRET_ACCESS_KEY", "bench");
-                List<Map<String, Map<String, Phase>>> runs = measure(moto.endpoint(), userService, environment);
+                List<Map<String, Map<String, DecouplingResult.Phase>>> runs =
+                        measure(moto.endpoint(), userService, environment);
                 QueueCount count = count(sqs, queueUrl);
                 long expected = (long) options.runs()
                         * (options.warmup() + (long) options.count() * DecouplingProbe.CONDITIONS.size());
-                Result result = new Result(runs, count.distinct(), count.messages(), expected, resultLine(runs));
+                DecouplingResult result = new DecouplingResult(runs, count.distinct(), count.messages(), expected);
                 if (options.markdown() != null) {
                     BenchmarksPage.appendToSection(
                             options.markdown(),
@@ -230,12 +151,12 @@ public final class DecouplingBench {
     }
 
     /** Every run: the product's trigger, then the baseline, each in a JVM of its own. */
-    private List<Map<String, Map<String, Phase>>> measure(
+    private List<Map<String, Map<String, DecouplingResult.Phase>>> measure(
             URI moto, HttpServer userService, Map<String, String> environment)
             throws IOException, InterruptedException {
-        List<Map<String, Map<String, Phase>>> runs = new ArrayList<>();
+        List<Map<String, Map<String, DecouplingResult.Phase>>> runs = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
-            Map<String, Map<String, Phase>> phases = new LinkedHashMap<>();
+            Map<String, Map<String, DecouplingResult.Phase>> phases = new LinkedHashMap<>();
             for (String mode : List.of("ours", "sync")) {
                 progress("run " + run + "/" + options.runs() + ": " + mode);
                 phases.put(mode, probe(mode, run, moto, userService, environment));
@@ -287,7 +208,7 @@ public final class DecouplingBench {
         return server;
     }
 
-    private Map<String, Phase> probe(
+    private Map<String, DecouplingResult.Phase> probe(
             String mode, int run, URI moto, HttpServer userService, Map<String, String> environment)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
@@ -314,13 +235,16 @@ public final class DecouplingBench {
         Path stderr = Files.createTempFile("decoupling-" + mode, ".log");
         builder.redirectError(stderr.toFile());
         Process process = builder.start();
-        Map<String, Phase> phases = new LinkedHashMap<>();
+        // A bench stopped with Ctrl-C or SIGTERM takes its probe with it.
+        Thread stopProbe = new Thread(process::destroyForcibly, "stop-" + mode + "-probe");
+        Runtime.getRuntime().addShutdownHook(stopProbe);
+        Map<String, DecouplingResult.Phase> phases = new LinkedHashMap<>();
         try (BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 Matcher matcher = PHASE.matcher(line);
                 if (matcher.matches()) {
-                    Phase phase = new Phase(
+                    DecouplingResult.Phase phase = new DecouplingResult.Phase(
                             matcher.group(1),
                             Integer.parseInt(matcher.group(2)),
                             Double.parseDouble(matcher.group(3)),
@@ -335,6 +259,7 @@ public final class DecouplingBench {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+            removeHook(stopProbe);
         }
         if (!phases.keySet().containsAll(DecouplingProbe.CONDITIONS)) {
             throw new IllegalStateException("the " + mode + " probe exited " + process.exitValue()
@@ -344,46 +269,16 @@ public final class DecouplingBench {
         return phases;
     }
 
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: it stops the probe.
+        }
+    }
+
     private static String tail(String text) {
         return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
-    }
-
-    /** The four figures of the issue, each the median over the runs. */
-    static String resultLine(List<Map<String, Map<String, Phase>>> runs) {
-        return String.format(
-                Locale.ROOT,
-                "result decoupling_p99_ratio=%.2f sync_p99_ratio=%.2f sync_failed_fraction=%.3f"
-                        + " ours_failed_fraction=%.3f",
-                median(runs, r -> ratio(r.get("ours"))),
-                median(runs, r -> ratio(r.get("sync"))),
-                median(runs, r -> r.get("sync").get("failing").overOrFailedFraction()),
-                median(runs, r -> r.get("ours").get("failing").overOrFailedFraction()));
-    }
-
-    /** p99 slow / p99 healthy of one trigger in one run. */
-    static double ratio(Map<String, Phase> phases) {
-        return phases.get("slow").p99Ms()
-                / Math.max(0.001, phases.get("healthy").p99Ms());
-    }
-
-    static double median(
-            List<Map<String, Map<String, Phase>>> runs,
-            java.util.function.ToDoubleFunction<Map<String, Map<String, Phase>>> figure) {
-        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
-
-    static double min(
-            List<Map<String, Map<String, Phase>>> runs,
-            java.util.function.ToDoubleFunction<Map<String, Map<String, Phase>>> figure) {
-        return runs.stream().mapToDouble(figure).min().orElseThrow();
-    }
-
-    static double max(
-            List<Map<String, Map<String, Phase>>> runs,
-            java.util.function.ToDoubleFunction<Map<String, Map<String, Phase>>> figure) {
-        return runs.stream().mapToDouble(figure).max().orElseThrow();
     }
 
     private static void progress(String message) {

@@ -1,5 +1,7 @@
 package dev.provisioning.bench;
 
+import dev.provisioning.local.bench.BenchmarksPage;
+import dev.provisioning.local.bench.Stats;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -34,16 +36,16 @@ final class DecouplingReport {
             millisecond or two); the p99 of 150 invocations is their second-worst, set by a GC pause or a descheduled \
             thread.""";
 
-    private final DecouplingBench.Options options;
-    private final DecouplingBench.Result result;
+    private final DecouplingOptions options;
+    private final DecouplingResult result;
 
-    DecouplingReport(DecouplingBench.Options options, DecouplingBench.Result result) {
+    DecouplingReport(DecouplingOptions options, DecouplingResult result) {
         this.options = options;
         this.result = result;
     }
 
     String table() {
-        List<Map<String, Map<String, DecouplingBench.Phase>>> runs = result.runs();
+        List<Map<String, Map<String, DecouplingResult.Phase>>> runs = result.runs();
         StringBuilder page = new StringBuilder();
         page.append(header(runs.size()));
         page.append("| trigger | downstream | p50 (ms) | p99 (ms) | over 5 s or failed |\n|---|---|---|---|---|\n");
@@ -66,13 +68,13 @@ final class DecouplingReport {
         return page.toString();
     }
 
-    private void figures(StringBuilder page, List<Map<String, Map<String, DecouplingBench.Phase>>> runs) {
+    private void figures(StringBuilder page, List<Map<String, Map<String, DecouplingResult.Phase>>> runs) {
         page.append("\n| figure | value | target |\n|---|---|---|\n")
                 .append("| decoupling_p99_ratio (ours, p99 slow / healthy) | ")
-                .append(spread(runs, r -> DecouplingBench.ratio(r.get("ours")), "%.2f"))
+                .append(spread(runs, r -> DecouplingResult.ratio(r.get("ours")), "%.2f"))
                 .append(" | ≤ 1.1 |\n")
                 .append("| sync_p99_ratio (baseline, p99 slow / healthy) | ")
-                .append(spread(runs, r -> DecouplingBench.ratio(r.get("sync")), "%.2f"))
+                .append(spread(runs, r -> DecouplingResult.ratio(r.get("sync")), "%.2f"))
                 .append(" | ≥ 5 |\n")
                 .append("| sync_failed_fraction (baseline, failing downstream) | ")
                 .append(spread(runs, r -> r.get("sync").get("failing").overOrFailedFraction(), "%.3f"))
@@ -99,10 +101,8 @@ final class DecouplingReport {
                 .append("\n\nMachine: ")
                 .append(BenchmarksPage.machine())
                 .append("; JDK ")
-                .append(Runtime.version())
-                .append(" (")
-                .append(System.getProperty("java.vendor"))
-                .append("). Command: `")
+                .append(BenchmarksPage.jdk())
+                .append(". Command: `")
                 .append(options.command())
                 .append("`: ")
                 .append(fmt(options.rate()))
@@ -120,15 +120,16 @@ final class DecouplingReport {
     }
 
     private static String spread(
-            List<Map<String, Map<String, DecouplingBench.Phase>>> runs,
-            ToDoubleFunction<Map<String, Map<String, DecouplingBench.Phase>>> figure,
+            List<Map<String, Map<String, DecouplingResult.Phase>>> runs,
+            ToDoubleFunction<Map<String, Map<String, DecouplingResult.Phase>>> figure,
             String format) {
-        String median = String.format(Locale.ROOT, format, DecouplingBench.median(runs, figure));
-        if (runs.size() == 1) {
+        double[] values = runs.stream().mapToDouble(figure).toArray();
+        String median = String.format(Locale.ROOT, format, Stats.median(values));
+        if (values.length == 1) {
             return median;
         }
-        return median + " (" + String.format(Locale.ROOT, format, DecouplingBench.min(runs, figure)) + "–"
-                + String.format(Locale.ROOT, format, DecouplingBench.max(runs, figure)) + ")";
+        return median + " (" + String.format(Locale.ROOT, format, Stats.min(values)) + "–"
+                + String.format(Locale.ROOT, format, Stats.max(values)) + ")";
     }
 
     private static String fmt(double value) {

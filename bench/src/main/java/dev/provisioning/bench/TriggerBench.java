@@ -1,6 +1,7 @@
 package dev.provisioning.bench;
 
 import dev.provisioning.common.FunctionEnvironment;
+import dev.provisioning.local.bench.BenchmarksPage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,9 @@
 package dev.provisioning.bench;
 
+import dev.provisioning.local.bench.BenchmarksPage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /** The trigger benchmark's page in {@code docs/benchmarks.md}: how it was measured, the table, the CDS discussion. */
@@ -56,7 +54,7 @@ final class TriggerBenchReport {
             md.append(" Warning: ").append(r.jdk().warning()).append(".\n\n");
         }
         md.append("Machine: ")
-                .append(machine())
+                .append(BenchmarksPage.machine())
                 .append("; child JVMs ")
                 .append(pin ? "pinned to core 0 with `taskset -c 0`" : "not pinned (no taskset)")
                 .append(", flags `")
@@ -181,16 +179,5 @@ final class TriggerBenchReport {
     private static String list(long[] nanos) {
         return String.join(
                 ", ", Arrays.stream(nanos).mapToObj(TriggerBenchReport::ms).toList());
-    }
-
-    private static String machine() throws IOException {
-        List<String> cpuinfo = Files.readAllLines(Path.of("/proc/cpuinfo"));
-        long cores = cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
-        String model = cpuinfo.stream()
-                .filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                .findFirst()
-                .orElse("unknown CPU");
-        return cores + " cores (nproc), " + model;
     }
 }

@@ -20,17 +20,17 @@ class DecouplingBenchSmokeTest {
     void run_whenQuick_reportsEveryConditionForBothTriggersAndWritesTheTable(@TempDir Path work) throws Exception {
         Path markdown = work.resolve("benchmarks.md");
         Files.writeString(markdown, "# Benchmarks\n\n## Trigger (`ingest-trigger`)\n\nkept as it was\n");
-        DecouplingBench.Options options = DecouplingBench.Options.parse(new String[] {
+        DecouplingOptions options = DecouplingOptions.parse(new String[] {
             "--quick", "--rate", "20", "--count", "8", "--warmup", "4", "--markdown", markdown.toString()
         });
 
-        DecouplingBench.Result result = new DecouplingBench(options).run();
+        DecouplingResult result = new DecouplingBench(options).run();
 
         assertThat(result.line())
                 .matches("result decoupling_p99_ratio=\\d+\\.\\d\\d sync_p99_ratio=\\d+\\.\\d\\d"
                         + " sync_failed_fraction=\\d\\.\\d\\d\\d ours_failed_fraction=\\d\\.\\d\\d\\d");
         assertThat(result.runs()).hasSize(1);
-        Map<String, Map<String, DecouplingBench.Phase>> run = result.runs().get(0);
+        Map<String, Map<String, DecouplingResult.Phase>> run = result.runs().get(0);
         assertThat(run.keySet()).containsExactly("ours", "sync");
         run.values()
                 .forEach(phases -> assertThat(phases.keySet()).containsExactlyElementsOf(DecouplingProbe.CONDITIONS));

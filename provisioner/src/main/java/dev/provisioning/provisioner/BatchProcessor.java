@@ -3,6 +3,7 @@ package dev.provisioning.provisioner;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.provisioning.common.DeadLetterAttributes;
+import dev.provisioning.common.SqsBatches;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.common.logging.LogContext;
@@ -27,7 +28,7 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
  * come back.
  *
  * <p>Written by hand because Powertools' batch module is not available to this build; it is built the same way
- * ({@link #builder()}, in the shape of Powertools' {@code BatchMessageHandlerBuilder}), and it does two things
+ * ({@link BatchProcessorBuilder}, in the shape of Powertools' {@code BatchMessageHandlerBuilder}), and it does two things
  * Powertools users ask for: per-message backoff (the failed record's visibility is set from its receive count, see
  * {@link RetryBackoff}) and permanent failures sent to the dead-letter queue at once instead of being retried until
  * the redrive policy gives up.
@@ -68,31 +69,34 @@ final class BatchProcessor {
     /** SQS's largest message delay. */
     private static final int MAX_DELAY_SECONDS = 900;
 
-    BatchProcessor(BatchProcessorBuilder builder) {
-        this.codec = builder.codec;
-        this.provisioner = require(builder.provisioner, "withProvisioner");
-        this.classifier = builder.classifier;
-        this.backoff = require(builder.backoff, "withBackoff");
-        this.deadLetters = require(builder.deadLetters, "withDeadLetters");
-        this.sqs = require(builder.sqs, "withQueue");
-        this.queueUrl = require(builder.queueUrl, "withQueue");
-        this.maxReceiveCount = builder.maxReceiveCount;
-        this.clock = builder.clock;
-        this.recordReserve = require(builder.recordReserve, "withRecordReserve");
-        this.metrics = builder.metrics;
-        this.concurrency = builder.concurrency;
-    }
+    /** What a processor is made of; {@link BatchProcessorBuilder} assembles it and checks the required parts. */
+    record Parts(
+            UserConfirmedCodec codec,
+            RecordProvisioner provisioner,
+            FailureClassifier classifier,
+            RetryBackoff backoff,
+            DeadLetterPublisher deadLetters,
+            SqsClient sqs,
+            String queueUrl,
+            int maxReceiveCount,
+            Clock clock,
+            Duration recordReserve,
+            ProvisioningMetrics metrics,
+            int concurrency) {}
 
-    private static <T> T require(T value, String method) {
-        if (value == null) {
-            throw new IllegalStateException("BatchProcessor.builder()." + method + "(...) is required");
-        }
-        return value;
-    }
-
-    /** A builder; provisioner, backoff, dead letters, queue and record reserve are required. */
-    static BatchProcessorBuilder builder() {
-        return new BatchProcessorBuilder();
+    BatchProcessor(Parts parts) {
+        this.codec = parts.codec();
+        this.provisioner = parts.provisioner();
+        this.classifier = parts.classifier();
+        this.backoff = parts.backoff();
+        this.deadLetters = parts.deadLetters();
+        this.sqs = parts.sqs();
+        this.queueUrl = parts.queueUrl();
+        this.maxReceiveCount = parts.maxReceiveCount();
+        this.clock = parts.clock();
+        this.recordReserve = parts.recordReserve();
+        this.metrics = parts.metrics();
+        this.concurrency = parts.concurrency();
     }
 
     /**
@@ -177,10 +181,8 @@ final class BatchProcessor {
                     .build());
         }
         try {
-            // Batches hold at most 10 records per call; larger ones (a batching window) go in chunks.
-            for (int from = 0; from < entries.size(); from += 10) {
-                List<ChangeMessageVisibilityBatchRequestEntry> chunk =
-                        entries.subList(from, Math.min(entries.size(), from + 10));
+            // Larger batches than SQS's 10 entries per call (a batching window) go in chunks.
+            for (List<ChangeMessageVisibilityBatchRequestEntry> chunk : SqsBatches.partition(entries)) {
                 sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(chunk));
             }
         } catch (RuntimeException e) {

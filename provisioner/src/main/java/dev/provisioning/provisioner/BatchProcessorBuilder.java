@@ -14,21 +14,20 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class BatchProcessorBuilder {
 
-    // Read by BatchProcessor's constructor, which checks the required ones.
+    private UserConfirmedCodec codec = UserConfirmedCodec.create();
+    private RecordProvisioner provisioner;
+    private FailureClassifier classifier = new FailureClassifier();
+    private RetryBackoff backoff;
+    private DeadLetterPublisher deadLetters;
+    private SqsClient sqs;
+    private String queueUrl;
+    private int maxReceiveCount = Deployment.MAX_RECEIVE_COUNT;
+    private Clock clock = Clock.systemUTC();
+    private Duration recordReserve;
+    private ProvisioningMetrics metrics = ProvisioningMetrics.disabled();
+    private int concurrency = 1;
 
-    UserConfirmedCodec codec = UserConfirmedCodec.create();
-    RecordProvisioner provisioner;
-    FailureClassifier classifier = new FailureClassifier();
-    RetryBackoff backoff;
-    DeadLetterPublisher deadLetters;
-    SqsClient sqs;
-    String queueUrl;
-    int maxReceiveCount = Deployment.MAX_RECEIVE_COUNT;
-    Clock clock = Clock.systemUTC();
-    Duration recordReserve;
-    ProvisioningMetrics metrics = ProvisioningMetrics.disabled();
-    int concurrency = 1;
-
+    /** A builder; provisioner, backoff, dead letters, queue and record reserve are required. */
     BatchProcessorBuilder() {}
 
     BatchProcessorBuilder withCodec(UserConfirmedCodec codec) {
@@ -100,6 +99,25 @@ final class BatchProcessorBuilder {
     }
 
     BatchProcessor build() {
-        return new BatchProcessor(this);
+        return new BatchProcessor(new BatchProcessor.Parts(
+                codec,
+                require(provisioner, "withProvisioner"),
+                classifier,
+                require(backoff, "withBackoff"),
+                require(deadLetters, "withDeadLetters"),
+                require(sqs, "withQueue"),
+                require(queueUrl, "withQueue"),
+                maxReceiveCount,
+                clock,
+                require(recordReserve, "withRecordReserve"),
+                metrics,
+                concurrency));
+    }
+
+    private static <T> T require(T value, String method) {
+        if (value == null) {
+            throw new IllegalStateException("BatchProcessorBuilder." + method + "(...) is required");
+        }
+        return value;
     }
 }

@@ -107,7 +107,7 @@ public final class ProvisionerHandler implements RequestHandler<SQSEvent, SQSBat
                     config.emailClaimLease(),
                     METRICS,
                     config.unverifiedEmail());
-            return BatchProcessor.builder()
+            return new BatchProcessorBuilder()
                     .withProvisioner(provisioner)
                     .withBackoff(RetryBackoff.withFullJitter(config.backoffBase(), config.backoffCap()))
                     .withDeadLetters(new DeadLetterPublisher(sqs, config.deadLetterQueueUrl()))

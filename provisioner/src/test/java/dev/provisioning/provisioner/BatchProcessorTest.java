@@ -92,7 +92,7 @@ class BatchProcessorTest {
                 Duration.ofSeconds(60),
                 ProvisioningMetrics.disabled(),
                 UnverifiedEmail.SKIP);
-        processor = BatchProcessor.builder()
+        processor = new BatchProcessorBuilder()
                 .withProvisioner(provisioner)
                 .withBackoff(RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)))
                 .withDeadLetters(new DeadLetterPublisher(sqs, deadLetterQueueUrl))
@@ -207,7 +207,7 @@ class BatchProcessorTest {
                 Duration.ofSeconds(60),
                 failing,
                 UnverifiedEmail.SKIP);
-        BatchProcessor withFailingMetrics = BatchProcessor.builder()
+        BatchProcessor withFailingMetrics = new BatchProcessorBuilder()
                 .withProvisioner(provisioner)
                 .withBackoff(RetryBackoff.withFullJitter(Duration.ofSeconds(1), Duration.ofSeconds(5)))
                 .withDeadLetters(new DeadLetterPublisher(sqs, deadLetterQueueUrl))
@@ -257,7 +257,7 @@ class BatchProcessorTest {
                 Duration.ofSeconds(60),
                 ProvisioningMetrics.disabled(),
                 UnverifiedEmail.SKIP);
-        BatchProcessor lastReceive = BatchProcessor.builder()
+        BatchProcessor lastReceive = new BatchProcessorBuilder()
                 .withProvisioner(misconfigured)
                 .withBackoff(RetryBackoff.withFullJitter(Duration.ZERO, Duration.ZERO))
                 .withDeadLetters(new DeadLetterPublisher(sqs, deadLetterQueueUrl))

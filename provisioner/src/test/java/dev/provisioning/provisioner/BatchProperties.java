@@ -98,7 +98,7 @@ class BatchProperties {
                 inFlight.decrementAndGet();
             }
         };
-        BatchProcessor processor = BatchProcessor.builder()
+        BatchProcessor processor = new BatchProcessorBuilder()
                 .withProvisioner(provisioner)
                 .withBackoff(RetryBackoff.withFullJitter(Duration.ZERO, Duration.ofSeconds(5)))
                 .withDeadLetters(new DeadLetterPublisher(queue, DLQ))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.provisioning.common.FunctionEnvironment;
 import dev.provisioning.common.Settings;
+import dev.provisioning.common.SqsBatches;
 import dev.provisioning.common.UserConfirmed;
 import dev.provisioning.common.UserConfirmedCodec;
 import dev.provisioning.local.HarnessPaths;
@@ -19,8 +20,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,68 +50,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  */
 public final class ThroughputBench {
 
-    /** The provisioner's memory in infra ({@code Provisioner}: {@code memorySize(1024)}); {@code --memory-mb}. */
-    static final int FUNCTION_MEMORY_MB = 1024;
-
     private static final String HANDLER = "dev.provisioning.provisioner.ProvisionerHandler::handleRequest";
     private static final String POOL = "us-east-1_Bench0001";
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** One measured pass of one concurrency. */
-    public record Pass(int concurrency, int users, Duration wall, long billedMillis, int invocations, int failures) {
-
-        double accountsPerSecond() {
-            return users / (wall.toNanos() / 1e9);
-        }
-
-        double gbSecondsPer1000(int memoryMb) {
-            return billedMillis / 1000.0 * memoryMb / 1024.0 * 1000.0 / users;
-        }
-    }
-
-    /** The passes of every concurrency, and the figures of the result line. */
-    public record Result(ThroughputOptions options, Map<Integer, List<Pass>> passes, String machine, String jdk) {
-
-        int sequential() {
-            return options.concurrencies().get(0);
-        }
-
-        int concurrent() {
-            return options.concurrencies().get(options.concurrencies().size() - 1);
-        }
-
-        double medianAccountsPerSecond(int concurrency) {
-            return ThroughputReport.median(passes.get(concurrency).stream()
-                    .mapToDouble(Pass::accountsPerSecond)
-                    .toArray());
-        }
-
-        double medianGbSecondsPer1000(int concurrency) {
-            return ThroughputReport.median(passes.get(concurrency).stream()
-                    .mapToDouble(p -> p.gbSecondsPer1000(options.memoryMb()))
-                    .toArray());
-        }
-
-        public double throughputRatio() {
-            return medianAccountsPerSecond(concurrent()) / medianAccountsPerSecond(sequential());
-        }
-
-        public int failures() {
-            return passes.values().stream()
-                    .flatMap(List::stream)
-                    .mapToInt(Pass::failures)
-                    .sum();
-        }
-
-        public String line() {
-            return String.format(
-                    Locale.ROOT,
-                    "result throughput_ratio=%.2f gbs_per_1000_sequential=%.3f gbs_per_1000_concurrent=%.3f",
-                    throughputRatio(),
-                    medianGbSecondsPer1000(sequential()),
-                    medianGbSecondsPer1000(concurrent()));
-        }
-    }
 
     private final ThroughputOptions options;
     private final PrintStream out;
@@ -125,16 +65,16 @@ public final class ThroughputBench {
 
     public static void main(String[] args) throws Exception {
         ThroughputOptions options = ThroughputOptions.parse(args);
-        Result result = run(options, System.err);
+        ThroughputResult result = run(options, System.err);
         System.out.println(result.line());
     }
 
     /** Runs the benchmark; progress and the table go to {@code out}. */
-    public static Result run(ThroughputOptions options, PrintStream out) throws Exception {
+    public static ThroughputResult run(ThroughputOptions options, PrintStream out) throws Exception {
         return new ThroughputBench(options, out).measure();
     }
 
-    private Result measure() throws Exception {
+    private ThroughputResult measure() throws Exception {
         // Component logs are kept for a failure's report only.
         java.util.Deque<String> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
         Consumer<String> quiet = line -> {
@@ -173,13 +113,15 @@ public final class ThroughputBench {
             for (int concurrency : options.concurrencies()) {
                 pass(aws.sqs(), resources, lambda, concurrency, Math.min(options.users(), 2 * options.batchSize()));
             }
-            Map<Integer, List<Pass>> passes = measuredPasses(aws.sqs(), resources, lambda);
-            Result result = new Result(options, passes, machine(), jdk());
+            Map<Integer, List<ThroughputResult.Pass>> passes = measuredPasses(aws.sqs(), resources, lambda);
+            ThroughputResult result =
+                    new ThroughputResult(options, passes, BenchmarksPage.machine(), BenchmarksPage.jdk());
             String table = ThroughputReport.markdown(result);
             out.println();
             out.println(table);
             if (options.markdown() != null) {
-                ThroughputReport.append(options.markdown(), table);
+                BenchmarksPage.appendToSection(
+                        options.markdown(), ThroughputReport.HEADING, ThroughputReport.INTRO, table);
             }
             return result;
         }
@@ -222,9 +164,9 @@ public final class ThroughputBench {
     }
 
     /** The measured passes, every concurrency once per run, in alternating order. */
-    private Map<Integer, List<Pass>> measuredPasses(SqsClient sqs, PipelineResources resources, LocalLambdaHost lambda)
-            throws InterruptedException {
-        Map<Integer, List<Pass>> passes = new LinkedHashMap<>();
+    private Map<Integer, List<ThroughputResult.Pass>> measuredPasses(
+            SqsClient sqs, PipelineResources resources, LocalLambdaHost lambda) throws InterruptedException {
+        Map<Integer, List<ThroughputResult.Pass>> passes = new LinkedHashMap<>();
         options.concurrencies().forEach(c -> passes.put(c, new ArrayList<>()));
         for (int run = 0; run < options.runs(); run++) {
             // Alternate the order, so that neither side always runs on a warmer emulator.
@@ -233,7 +175,7 @@ public final class ThroughputBench {
                 java.util.Collections.reverse(order);
             }
             for (int concurrency : order) {
-                Pass pass = pass(sqs, resources, lambda, concurrency, options.users());
+                ThroughputResult.Pass pass = pass(sqs, resources, lambda, concurrency, options.users());
                 passes.get(concurrency).add(pass);
                 out.printf(
                         Locale.ROOT,
@@ -257,7 +199,8 @@ public final class ThroughputBench {
      * Queues {@code users} confirmations, then receives them in batches and invokes the function with each, deleting
      * what it did not report, until every one is provisioned.
      */
-    private Pass pass(SqsClient sqs, PipelineResources resources, LocalLambdaHost lambda, int concurrency, int users)
+    private ThroughputResult.Pass pass(
+            SqsClient sqs, PipelineResources resources, LocalLambdaHost lambda, int concurrency, int users)
             throws InterruptedException {
         enqueue(sqs, resources.queueUrl(), users);
         Set<String> done = new HashSet<>();
@@ -303,7 +246,8 @@ public final class ThroughputBench {
                 sqs.deleteMessageBatch(b -> b.queueUrl(resources.queueUrl()).entries(deletes));
             }
         }
-        return new Pass(concurrency, users, Duration.between(start, Instant.now()), billed, invocations, failures);
+        return new ThroughputResult.Pass(
+                concurrency, users, Duration.between(start, Instant.now()), billed, invocations, failures);
     }
 
     private static Set<String> failedIds(InvocationResult result) {
@@ -339,32 +283,12 @@ public final class ThroughputBench {
                     "bench-client",
                     Map.of());
             entries.add(SendMessageBatchRequestEntry.builder()
-                    .id(Integer.toString(entries.size()))
+                    .id(Integer.toString(entries.size() % SqsBatches.MAX_ENTRIES))
                     .messageBody(codec.encode(message))
                     .build());
-            if (entries.size() == 10 || i == users - 1) {
-                List<SendMessageBatchRequestEntry> chunk = List.copyOf(entries);
-                sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(chunk));
-                entries.clear();
-            }
         }
-    }
-
-    private static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst()
-                    .orElse(cpu);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux: the core count alone.
+        for (List<SendMessageBatchRequestEntry> chunk : SqsBatches.partition(entries)) {
+            sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(chunk));
         }
-        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu;
-    }
-
-    private static String jdk() {
-        return Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How much {@code ./pipeline bench throughput} measures ({@link ThroughputBench}).
+ * How much {@code ./pipeline bench throughput} measures.
  *
  * @param users confirmations per measured pass
  * @param runs passes per concurrency (medians over them)
@@ -29,6 +29,9 @@ public record ThroughputOptions(
         int memoryMb,
         Path markdown,
         String command) {
+
+    /** The provisioner's memory in infra ({@code Provisioner}: {@code memorySize(1024)}); {@code --memory-mb}. */
+    static final int FUNCTION_MEMORY_MB = 1024;
 
     public ThroughputOptions {
         if (users < batchSize || runs < 1 || batchSize < 1 || batchSize > 10 || concurrencies.size() < 2) {
@@ -62,8 +65,7 @@ public record ThroughputOptions(
                 Duration.ofMillis(Long.parseLong(values.getOrDefault("latency-ms", "20"))),
                 Integer.parseInt(values.getOrDefault("batch-size", "10")),
                 concurrencies,
-                Integer.parseInt(
-                        values.getOrDefault("memory-mb", Integer.toString(ThroughputBench.FUNCTION_MEMORY_MB))),
+                Integer.parseInt(values.getOrDefault("memory-mb", Integer.toString(FUNCTION_MEMORY_MB))),
                 values.containsKey("markdown") ? Path.of(values.get("markdown")) : null,
                 "./pipeline bench throughput"
                         + (args.length == 0 ? "" : " " + String.join(" ", args)).replaceAll(" --markdown \\S+", ""));

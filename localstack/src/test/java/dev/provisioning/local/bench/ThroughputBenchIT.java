@@ -20,8 +20,7 @@ class ThroughputBenchIT {
                 ThroughputOptions.parse(new String[] {"--quick", "--users", "30", "--markdown", markdown.toString()});
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-        ThroughputBench.Result result =
-                ThroughputBench.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        ThroughputResult result = ThroughputBench.run(options, new PrintStream(progress, true, StandardCharsets.UTF_8));
 
         assertThat(result.line())
                 .matches("result throughput_ratio=\\d+\\.\\d\\d gbs_per_1000_sequential=\\d+\\.\\d{3}"

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -51,7 +50,7 @@ final class ExistingAccounts {
         Set<String> found = new HashSet<>();
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (UserType user : users) {
-            keys.add(Map.of(AccountItem.KEY, AttributeValue.fromS(AccountItem.key(poolId, sub(user)))));
+            keys.add(Map.of(AccountItem.KEY, AttributeValue.fromS(AccountItem.key(poolId, CognitoUsers.sub(user)))));
         }
         Map<String, KeysAndAttributes> request = new HashMap<>();
         request.put(
@@ -80,14 +79,5 @@ final class ExistingAccounts {
             // Unprocessed keys mean the table is throttling: back off (capped, with jitter), as AWS advises.
             sleeper.pause(BACKOFF.delay(attempt));
         }
-    }
-
-    private static String sub(UserType user) {
-        for (AttributeType attribute : user.attributes()) {
-            if (attribute.name().equals("sub")) {
-                return attribute.value();
-            }
-        }
-        return null;
     }
 }

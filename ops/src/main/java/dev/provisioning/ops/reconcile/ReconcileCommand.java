@@ -76,9 +76,9 @@ public final class ReconcileCommand extends OpsCommand {
 
     @Override
     public Integer call() {
-        Optional<URI> cognito = orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT");
+        Optional<URI> cognito = cognitoEndpoint();
         try (OpsClients clients = OpsClients.create(settings(), cognito)) {
-            Options options = options(defaults(clients));
+            Options options = options(defaults(clients), cognito);
             Set<String> deadLettered = deadLettered(clients, options);
             err().printf("reconcile: listing CONFIRMED users of %s%n", options.poolId());
             Reconciler.Result result = new Reconciler(
@@ -124,7 +124,12 @@ public final class ReconcileCommand extends OpsCommand {
         return subs.subs();
     }
 
-    private Options options(StackDefaults defaults) {
+    /** {@code --cognito-endpoint}, else {@code COGNITO_ENDPOINT}; read once per run. */
+    private Optional<URI> cognitoEndpoint() {
+        return orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT");
+    }
+
+    private Options options(StackDefaults defaults, Optional<URI> cognito) {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usageError("--rate must be positive, got " + rate);
         }
@@ -140,7 +145,7 @@ public final class ReconcileCommand extends OpsCommand {
                 tableName.get(),
                 queue.get(),
                 defaults.value(deadLetterQueueUrl, StackOutputs.DEAD_LETTER_QUEUE_URL, "DLQ_URL"),
-                orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT"),
+                cognito,
                 dryRun,
                 rate);
     }
@@ -160,7 +165,7 @@ public final class ReconcileCommand extends OpsCommand {
             PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             ReconcileCommand command = new ReconcileCommand(new CommandContext(settings, sink, sink));
             new CommandLine(command).parseArgs(args.toArray(String[]::new));
-            return command.options(new StackDefaults(settings));
+            return command.options(new StackDefaults(settings), command.cognitoEndpoint());
         }
     }
 }

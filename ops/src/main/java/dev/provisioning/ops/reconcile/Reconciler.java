@@ -221,7 +221,7 @@ public final class Reconciler {
                         // Also when filtered: an emulator may ignore a filter it does not know.
                         .filter(user ->
                                 unfiltered ? OWED_STATUSES.contains(user.userStatus()) : user.userStatus() == status)
-                        .filter(user -> attribute(user, "sub") != null)
+                        .filter(user -> CognitoUsers.sub(user) != null)
                         .toList());
                 progress.update(
                         listed,
@@ -258,7 +258,7 @@ public final class Reconciler {
             confirmed += users.size();
             Set<String> existing = new ExistingAccounts(dynamoDb, sleeper).among(tableName, poolId, users);
             for (UserType user : users) {
-                String sub = attribute(user, "sub");
+                String sub = CognitoUsers.sub(user);
                 if (existing.contains(UserConfirmed.idempotencyKey(poolId, sub))) {
                     withAccount++;
                 } else if (deadLetteredSubs.contains(sub)) {
@@ -331,14 +331,5 @@ public final class Reconciler {
             return user.userLastModifiedDate();
         }
         return user.userCreateDate() != null ? user.userCreateDate() : clock.instant();
-    }
-
-    private static String attribute(UserType user, String name) {
-        for (AttributeType attribute : user.attributes()) {
-            if (attribute.name().equals(name)) {
-                return attribute.value();
-            }
-        }
-        return null;
     }
 }

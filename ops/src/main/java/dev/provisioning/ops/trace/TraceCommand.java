@@ -83,9 +83,9 @@ public final class TraceCommand extends OpsCommand {
         if (sub == null) {
             throw usageError("--sub is required");
         }
-        Optional<URI> cognito = orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT");
+        Optional<URI> cognito = cognitoEndpoint();
         try (OpsClients clients = OpsClients.create(settings(), cognito)) {
-            Options options = options(defaults(clients));
+            Options options = options(defaults(clients), cognito);
             Trace trace = new UserTracer(clients.cognito(), clients.dynamoDb(), clients.sqs()).trace(options.request());
             if (options.json()) {
                 out().println(JSON.writeValueAsString(trace));
@@ -104,13 +104,18 @@ public final class TraceCommand extends OpsCommand {
         }
     }
 
-    private Options options(StackDefaults defaults) {
+    /** {@code --cognito-endpoint}, else {@code COGNITO_ENDPOINT}; read once per run. */
+    private Optional<URI> cognitoEndpoint() {
+        return orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT");
+    }
+
+    private Options options(StackDefaults defaults, Optional<URI> cognito) {
         return new Options(
                 sub,
                 defaults.value(pool, StackOutputs.USER_POOL_ID, "USER_POOL_ID"),
                 defaults.value(table, StackOutputs.TABLE_NAME, "TABLE_NAME"),
                 defaults.value(deadLetterQueueUrl, StackOutputs.DEAD_LETTER_QUEUE_URL, "DLQ_URL"),
-                orEnvironment(cognitoEndpoint, "COGNITO_ENDPOINT"),
+                cognito,
                 userService
                         || settings().optional("USER_SERVICE_URL").isPresent()
                         || defaults.output(StackOutputs.USER_SERVICE)
@@ -151,7 +156,7 @@ public final class TraceCommand extends OpsCommand {
             if (command.sub == null) {
                 throw new IllegalArgumentException("--sub is required");
             }
-            return command.options(new StackDefaults(settings));
+            return command.options(new StackDefaults(settings), command.cognitoEndpoint());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.provisioning.bench;
+package dev.provisioning.local.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

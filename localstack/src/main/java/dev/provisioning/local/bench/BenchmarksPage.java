@@ -1,4 +1,4 @@
-package dev.provisioning.bench;
+package dev.provisioning.local.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,14 +8,15 @@ import java.util.List;
 
 /**
  * docs/benchmarks.md, one {@code ## } section per benchmark: a benchmark appends its run's table to the end of its own
- * section (created with its introduction the first time), and leaves every other section as it was.
+ * section (created with its introduction the first time), and leaves every other section as it was. Every
+ * {@code ./pipeline bench} writes its section through here.
  */
-final class BenchmarksPage {
+public final class BenchmarksPage {
 
     private BenchmarksPage() {}
 
     /** Appends {@code table} at the end of the section headed {@code heading} (e.g. {@code "## Decoupling"}). */
-    static void appendToSection(Path page, String heading, String intro, String table) throws IOException {
+    public static void appendToSection(Path page, String heading, String intro, String table) throws IOException {
         String text = Files.exists(page) ? Files.readString(page) : "# Benchmarks\n";
         int start = text.indexOf("\n" + heading + "\n");
         String updated;
@@ -34,7 +35,7 @@ final class BenchmarksPage {
      * Replaces one section of the page with {@code markdown}, a page of its own ({@code # Benchmarks}, then the
      * section from its {@code ## } heading): the section of that heading is replaced where it is, or appended.
      */
-    static void replaceSection(Path page, String markdown) throws IOException {
+    public static void replaceSection(Path page, String markdown) throws IOException {
         int from = markdown.indexOf("\n## ");
         String section = from < 0 ? markdown : markdown.substring(from + 1);
         String heading = section.substring(0, section.indexOf('\n'));
@@ -52,7 +53,7 @@ final class BenchmarksPage {
     }
 
     /** The machine, as {@code N cores (nproc), CPU model}. */
-    static String machine() {
+    public static String machine() {
         try {
             List<String> cpuinfo = Files.readAllLines(Path.of("/proc/cpuinfo"));
             long cores = cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
@@ -65,5 +66,10 @@ final class BenchmarksPage {
         } catch (IOException e) {
             return Runtime.getRuntime().availableProcessors() + " cores (availableProcessors)";
         }
+    }
+
+    /** The JDK the benchmark runs on, as {@code version (vendor)}. */
+    public static String jdk() {
+        return Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
     }
 }
