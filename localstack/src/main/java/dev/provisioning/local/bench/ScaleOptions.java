@@ -9,8 +9,8 @@ import java.util.Map;
  *
  * @param small sign-ups of the first run
  * @param large sign-ups of the second run, on a pipeline of its own
- * @param warmup sign-ups before each measured run, on the same pipeline: they start the functions' instances and bring
- *     them and the harness's JIT to a steady state, so that the two runs compare steady states
+ * @param warmup sign-ups before each measured run, on the same pipeline: they start the functions' instances, so that
+ *     no cold start is in the measured figures
  * @param triggerMemoryMb the trigger's memory in infra, for its GB-seconds
  * @param provisionerMemoryMb the provisioner's memory in infra, for its GB-seconds
  * @param logDirectory where the component logs of each run go ({@code scale-<users>.log})

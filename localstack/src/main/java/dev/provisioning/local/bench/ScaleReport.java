@@ -28,9 +28,10 @@ public record ScaleReport(ScaleOptions options, ScaleRun small, ScaleRun large, 
             the provisioner drains the queue meanwhile. Lost = confirmed users with neither an account nor a \
             dead-letter message, read from the emulators. Billed = each invocation's time in its instance, rounded up \
             to the millisecond, summed, as GB-seconds at infra's memory sizes. A warm-up before each run (not measured) \
-            starts the instances and brings them and the emulators' JIT to a steady state, so that the ratio compares \
-            steady states, not a warming JVM's first minute. `scale_cost_ratio` = GB-seconds per sign-up of \
-            the large run over the small one (1.00 = linear total cost). Peak RSS = `VmHWM` of each process the run \
+            starts the instances, so that no cold start is in the figures; the JVMs' JIT keeps warming after it, so a \
+            function's cost per sign-up still falls as a run goes on. `scale_cost_ratio` = GB-seconds per sign-up of \
+            the large run over the small one: 1.00 is a linear total cost, above it a cost that grows faster than the \
+            sign-ups, below it the later sign-ups of the large run riding on a warmer JIT. Peak RSS = `VmHWM` of each process the run \
             started (ElasticMQ and DynamoDB Local run inside the harness JVM). The machine is shared with other \
             builds: compare the rows of one run, not runs with each other.
             """;
