@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Confirmations without cognito-local ({@link LocalPipeline.SignUps#INVOKE_API}): the harness sends the trigger the
  * PostConfirmation events Cognito sends after ConfirmSignUp, on the Lambda host's Invoke API (the HTTP endpoint
  * cognito-local calls, {@code POST /2015-03-31/functions/{name}/invocations}), a few at a time as Cognito does for
- * concurrent sign-ups. The users are those {@link PipelineDriver} signs up through cognito-local (same addresses,
+ * concurrent sign-ups. The users are {@link SampleUsers}, as {@link PipelineDriver} signs them up through cognito-local (same addresses,
  * names and locales), with a new sub each.
  */
 final class InvokeApiSignUps {
@@ -104,10 +104,7 @@ final class InvokeApiSignUps {
     /** User number {@code i}: the address, name and locale cognito-local's sign-ups use, and a new sub. */
     static User user(int i) {
         return new User(
-                UUID.randomUUID().toString(),
-                PipelineDriver.email(i),
-                PipelineDriver.displayName(i),
-                PipelineDriver.locale(i));
+                UUID.randomUUID().toString(), SampleUsers.email(i), SampleUsers.displayName(i), SampleUsers.locale(i));
     }
 
     /** Whether the trigger answered with the event itself, as it does on success (fail-open included). */

@@ -189,40 +189,16 @@ public final class PipelineDriver {
             int i = first + n - 1;
             pipeline.cognitoClient()
                     .signUpAndConfirm(
-                            pool.poolId(), pool.clientId(), email(i), "Local-Passw0rd!", displayName(i), locale(i));
+                            pool.poolId(),
+                            pool.clientId(),
+                            SampleUsers.email(i),
+                            "Local-Passw0rd!",
+                            SampleUsers.displayName(i),
+                            SampleUsers.locale(i));
             if (n % step == 0 || n == users) {
                 err.printf(Locale.ROOT, "  confirmed %d/%d%n", n, users);
             }
         }
-    }
-
-    /** Test addresses on reserved example domains; one in seven has an internationalised domain. */
-    static String email(int i) {
-        return String.format(Locale.ROOT, i % 7 == 0 ? "user%05d@exämple.com" : "user%05d@example.com", i);
-    }
-
-    /**
-     * Cognito's {@code locale} attribute: German, Austrian German (falls back to German), French (no templates: the
-     * default), and none (the default).
-     */
-    static String locale(int i) {
-        return switch (i % 4) {
-            case 0 -> "de";
-            case 1 -> "de-AT";
-            case 2 -> "fr-FR";
-            default -> null;
-        };
-    }
-
-    /** Names a real sign-up form receives, hostile ones included. */
-    static String displayName(int i) {
-        return switch (i % 5) {
-            case 0 -> "<b>O'Brien & \"Sons\"</b> " + i;
-            case 1 -> "Zoë Ørsted " + i;
-            case 2 -> "Ada Lovelace " + i;
-            case 3 -> "李小龍 " + i;
-            default -> "";
-        };
     }
 
     static List<PipelineReport.ConfirmedUser> confirmedUsers(LocalPipeline pipeline) {

@@ -67,9 +67,9 @@ class InvokeApiSignUpsTest {
         InvokeApiSignUps.User first = InvokeApiSignUps.user(7);
         InvokeApiSignUps.User again = InvokeApiSignUps.user(7);
 
-        assertThat(first.email()).isEqualTo(PipelineDriver.email(7));
-        assertThat(first.name()).isEqualTo(PipelineDriver.displayName(7));
-        assertThat(first.locale()).isEqualTo(PipelineDriver.locale(7));
+        assertThat(first.email()).isEqualTo(SampleUsers.email(7));
+        assertThat(first.name()).isEqualTo(SampleUsers.displayName(7));
+        assertThat(first.locale()).isEqualTo(SampleUsers.locale(7));
         assertThat(first.sub()).isNotEqualTo(again.sub());
     }
 
