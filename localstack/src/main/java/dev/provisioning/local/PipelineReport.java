@@ -140,6 +140,13 @@ public record PipelineReport(
                 deadLetters.poisonFirstReceive().values().stream().allMatch(count -> count == 1));
     }
 
+    /**
+     * Items per page of the report's Scan. DynamoDB Local's memory for a Scan page grows with the table, not the page:
+     * one 1 MB page (about 2,300 items) of a 20,000-item table took the harness from 371 to 607 MB (5,000 items: 9
+     * MB more); pages of 500 items read the same table with 7 MB more, in half the time.
+     */
+    static final int SCAN_PAGE_ITEMS = 500;
+
     /** The accounts table, by sub: how many items, and how many email claims were taken over. */
     private record Accounts(Map<String, Integer> countBySub, Map<String, Integer> takeoversBySub) {
         static Accounts scan(LocalPipeline pipeline) {
@@ -147,8 +154,12 @@ public record PipelineReport(
             Map<String, Integer> emailTakeovers = new HashMap<>();
             pipeline.aws()
                     .dynamoDb()
-                    .scanPaginator(
-                            b -> b.tableName(pipeline.resources().tableName()).consistentRead(true))
+                    .scanPaginator(b -> b.tableName(pipeline.resources().tableName())
+                            .consistentRead(true)
+                            .limit(SCAN_PAGE_ITEMS)
+                            .projectionExpression("#sub, #takeovers")
+                            .expressionAttributeNames(
+                                    Map.of("#sub", AccountItem.COGNITO_SUB, "#takeovers", AccountItem.EMAIL_TAKEOVERS)))
                     .items()
                     .forEach(item -> {
                         accounts.merge(text(item, AccountItem.COGNITO_SUB), 1, Integer::sum);
