@@ -1,8 +1,8 @@
 package dev.provisioning.local.bench;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How much {@code ./pipeline bench scale} measures ({@link ScaleBench}).
@@ -48,22 +48,18 @@ public record ScaleOptions(
 
     /** @throws IllegalArgumentException on an unknown option, a missing value or a value out of range */
     public static ScaleOptions parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--quick")) {
-                quick = true;
-            } else if (args[i].startsWith("--") && i + 1 < args.length) {
-                values.put(args[i].substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + args[i]);
-            }
-        }
-        for (String key : values.keySet()) {
-            if (!key.matches("small|large|warmup|trigger-memory-mb|provisioner-memory-mb|markdown|log-dir")) {
-                throw new IllegalArgumentException("unknown option: --" + key);
-            }
-        }
+        BenchArgs parsed = BenchArgs.parse(
+                args,
+                Set.of(
+                        "small",
+                        "large",
+                        "warmup",
+                        "trigger-memory-mb",
+                        "provisioner-memory-mb",
+                        "markdown",
+                        "log-dir"));
+        Map<String, String> values = parsed.values();
+        boolean quick = parsed.quick();
         return new ScaleOptions(
                 number(values, "small", quick ? 100 : 10_000),
                 number(values, "large", quick ? 200 : 20_000),

@@ -3,9 +3,9 @@ package dev.provisioning.local.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How much {@code ./pipeline bench throughput} measures.
@@ -43,17 +43,10 @@ public record ThroughputOptions(
     }
 
     static ThroughputOptions parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--quick")) {
-                quick = true;
-            } else if (args[i].startsWith("--") && i + 1 < args.length) {
-                values.put(args[i].substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("unknown argument: " + args[i]);
-            }
-        }
+        BenchArgs parsed = BenchArgs.parse(
+                args, Set.of("users", "runs", "latency-ms", "batch-size", "concurrencies", "memory-mb", "markdown"));
+        Map<String, String> values = parsed.values();
+        boolean quick = parsed.quick();
         List<Integer> concurrencies = Arrays.stream(values.getOrDefault("concurrencies", quick ? "1,10" : "1,2,5,10")
                         .split(","))
                 .map(String::trim)
