@@ -55,27 +55,24 @@ public final class PipelineDriver {
         int reconciled = cognito ? reconcile(pipeline, err) : 0;
         Duration endToEnd = Duration.ofNanos(System.nanoTime() - started);
         List<MotoServer.SentEmail> sent = pipeline.aws().moto().sentEmails();
-        if (!cognito) {
-            List<InvokeApiSignUps.User> confirmed = invoked.users();
-            PipelineReport report = PipelineReport.read(
-                    pipeline,
-                    confirmed.stream()
-                            .map(u -> new PipelineReport.ConfirmedUser(u.sub(), u.email()))
-                            .toList(),
-                    poison,
-                    sent);
-            String locales = LocaleReport.figures(
-                    confirmed.stream()
-                            .map(u -> new LocaleReport.User(u.email(), u.name(), u.locale()))
-                            .toList(),
-                    sent);
-            String figures = chaosFigures(pipeline, reconciled) + locales + " sign_ups=invoke_api trigger_errors="
-                    + invoked.triggerErrors();
-            return new Outcome(report, figures, reconciled, poison, endToEnd);
-        }
-        PipelineReport report = PipelineReport.read(pipeline, confirmedUsers(pipeline), poison, sent);
-        String locales = LocaleReport.figures(usersWithLocale(pipeline), sent);
-        return new Outcome(report, chaosFigures(pipeline, reconciled) + locales, reconciled, poison, endToEnd);
+        // Who Cognito confirmed: the pool's users, listed once, or the users the events were sent for.
+        List<InvokeApiSignUps.User> confirmed = cognito ? listConfirmed(pipeline) : invoked.users();
+        PipelineReport report = PipelineReport.read(
+                pipeline,
+                confirmed.stream()
+                        .map(u -> new PipelineReport.ConfirmedUser(u.sub(), u.email()))
+                        .toList(),
+                poison,
+                sent);
+        String locales = LocaleReport.figures(
+                confirmed.stream()
+                        .map(u -> new LocaleReport.User(u.email(), u.name(), u.locale()))
+                        .toList(),
+                sent);
+        String figures = chaosFigures(pipeline, reconciled)
+                + locales
+                + (cognito ? "" : " sign_ups=invoke_api trigger_errors=" + invoked.triggerErrors());
+        return new Outcome(report, figures, reconciled, poison, endToEnd);
     }
 
     /**
@@ -201,21 +198,16 @@ public final class PipelineDriver {
         }
     }
 
-    static List<PipelineReport.ConfirmedUser> confirmedUsers(LocalPipeline pipeline) {
-        List<PipelineReport.ConfirmedUser> users = new ArrayList<>();
+    /** The pool's confirmed users, with the attributes the report reads. */
+    private static List<InvokeApiSignUps.User> listConfirmed(LocalPipeline pipeline) {
+        List<InvokeApiSignUps.User> users = new ArrayList<>();
         for (UserType user :
                 pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
-            users.add(new PipelineReport.ConfirmedUser(attribute(user, "sub"), attribute(user, "email")));
-        }
-        return users;
-    }
-
-    private static List<LocaleReport.User> usersWithLocale(LocalPipeline pipeline) {
-        List<LocaleReport.User> users = new ArrayList<>();
-        for (UserType user :
-                pipeline.cognitoClient().listConfirmedUsers(pipeline.userPool().poolId())) {
-            users.add(new LocaleReport.User(
-                    attribute(user, "email"), attribute(user, "name"), attribute(user, "locale")));
+            users.add(new InvokeApiSignUps.User(
+                    attribute(user, "sub"),
+                    attribute(user, "email"),
+                    attribute(user, "name"),
+                    attribute(user, "locale")));
         }
         return users;
     }
